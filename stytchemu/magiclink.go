@@ -1,0 +1,204 @@
+package stytchemu
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mfaportal/mfaportal/stytchclient"
+)
+
+// Magic-link limits from stytch-api.md 4.8.
+const (
+	defaultLinkMinutes = 60
+	minLinkMinutes     = 5
+	maxLinkMinutes     = 10080
+	errInvalidEmail    = "invalid_email"
+	errJITNotAllowed   = "invalid_email_for_jit_provisioning"
+)
+
+// mayJoin decides e-mail JIT provisioning for an address that has no member yet.
+func mayJoin(o *stytchclient.Organization, email string) bool {
+	if o.EmailJITProvisioning == "NOT_ALLOWED" {
+		return false
+	}
+	if len(o.EmailAllowedDomains) == 0 {
+		return true
+	}
+	domain := email[strings.LastIndex(email, "@")+1:]
+	return slices.ContainsFunc(o.EmailAllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) })
+}
+
+func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignupRequest) (any, *apiError) {
+	if err := requireFields("organization_id", req.OrganizationID, "email_address", req.EmailAddress); err != nil {
+		return nil, err
+	}
+	o, err := e.st.findOrg(req.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	if !validEmail(req.EmailAddress) {
+		return nil, errf(http.StatusBadRequest, errInvalidEmail, "Email format is invalid.")
+	}
+	if !slices.Contains([]string{"", "en", "es", "pt-br", "fr"}, req.Locale) {
+		return nil, errf(http.StatusBadRequest, stytchclient.ErrInvalidLocale, "locale is invalid.")
+	}
+	m := e.st.memberByEmail(o.OrganizationID, req.EmailAddress)
+	created := false
+	if m == nil {
+		if !mayJoin(o, req.EmailAddress) {
+			return nil, errf(http.StatusBadRequest, errJITNotAllowed, "This email address may not join the organization by itself.")
+		}
+		m = e.addMember(o.OrganizationID, req.EmailAddress, "", "pending", nil)
+		created = true
+	}
+	// New, pending and invited members get the signup link; active ones the login link.
+	signup := m.m.Status != "active"
+	redirect, minutes := req.LoginRedirectURL, req.LoginExpirationMinutes
+	if signup {
+		redirect, minutes = orDefault(req.SignupRedirectURL, req.LoginRedirectURL), req.SignupExpirationMinutes
+	}
+	if minutes == 0 {
+		minutes = defaultLinkMinutes
+	}
+	if minutes < minLinkMinutes || minutes > maxLinkMinutes {
+		return nil, badRequest("The expiration minutes must be between %d and %d.", minLinkMinutes, maxLinkMinutes)
+	}
+	link, perr := linkWithToken(orDefault(redirect, e.redirectURL))
+	if perr != nil {
+		return nil, perr
+	}
+	now := e.Now()
+	token := newToken()
+	e.st.magic[token] = &magicLink{memberID: m.m.MemberID, orgID: o.OrganizationID, expires: now.Add(time.Duration(minutes) * time.Minute)}
+	link += "&token=" + url.QueryEscape(token)
+	verb := "Log in to"
+	if signup {
+		verb = "Finish signing up for"
+	}
+	e.outbox = append(e.outbox, Message{
+		Channel:        "email",
+		To:             m.m.EmailAddress,
+		OrganizationID: o.OrganizationID,
+		MemberID:       m.m.MemberID,
+		Body:           fmt.Sprintf("%s %s: %s\nThe link works once and expires in %d minutes.", verb, o.OrganizationName, link, minutes),
+		Link:           link,
+		SentAt:         now,
+	})
+	return stytchclient.LoginOrSignupResponse{Response: ok(), MemberID: m.m.MemberID, MemberCreated: created, Member: m.wire(now), Organization: orgWire(o)}, nil
+}
+
+// linkWithToken appends the token type to a redirect URL; the caller appends the token.
+func linkWithToken(redirect string) (string, *apiError) {
+	u, err := url.Parse(redirect)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "", badRequest("The redirect URL %q is not an absolute URL.", redirect)
+	}
+	q := u.Query()
+	q.Del("token")
+	q.Set("stytch_token_type", "multi_tenant_magic_links")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+func (e *Emulator) authenticateMagicLink(r *http.Request, req *stytchclient.AuthenticateMagicLinkRequest) (any, *apiError) {
+	if err := requireFields("magic_links_token", req.MagicLinksToken); err != nil {
+		return nil, err
+	}
+	if req.SessionToken != "" && req.SessionJWT != "" {
+		return nil, tooManySessionArgs()
+	}
+	if err := sessionMinutes(req.SessionDurationMinutes); err != nil {
+		return nil, err
+	}
+	now := e.Now()
+	ml := e.st.magic[req.MagicLinksToken]
+	if ml == nil {
+		return nil, errf(http.StatusNotFound, stytchclient.ErrMagicLinkNotFound, "The magic link could not be found.")
+	}
+	if ml.used || !now.Before(ml.expires) {
+		return nil, errf(http.StatusUnauthorized, stytchclient.ErrUnableToAuthMagicLink, "The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.")
+	}
+	o := e.st.orgByID(ml.orgID)
+	m := e.st.member(ml.orgID, ml.memberID)
+	if o == nil || m == nil {
+		return nil, errf(http.StatusNotFound, stytchclient.ErrMemberNotFound, "Member could not be found.")
+	}
+	if m.locked(now) {
+		return nil, lockedError()
+	}
+	var existing *session
+	if req.SessionToken != "" || req.SessionJWT != "" {
+		s, err := e.liveSession(req.SessionToken, req.SessionJWT)
+		if err != nil {
+			return nil, err
+		}
+		if s.memberID != m.m.MemberID || s.orgID != o.OrganizationID {
+			return nil, errf(http.StatusBadRequest, stytchclient.ErrSessionMemberMismatch, "The session passed does not belong to the member of this magic link.")
+		}
+		existing = s
+	}
+
+	ml.used = true
+	if m.m.Status == "pending" || m.m.Status == "invited" {
+		m.m.Status = "active"
+	}
+	m.m.EmailAddressVerified = true
+	m.failures = 0
+	m.m.UpdatedAt = ts(now)
+	factor := stytchclient.AuthenticationFactor{
+		Type: "magic_link", DeliveryMethod: "email",
+		LastAuthenticatedAt: ts(now), CreatedAt: ts(now), UpdatedAt: ts(now),
+		EmailFactor: &stytchclient.EmailFactor{EmailID: m.emailID, EmailAddress: m.m.EmailAddress},
+	}
+	out := stytchclient.AuthenticateMagicLinkResponse{
+		Response:       ok(),
+		MemberID:       m.m.MemberID,
+		MethodID:       m.emailID,
+		OrganizationID: o.OrganizationID,
+		Organization:   orgWire(o),
+	}
+
+	mfaNeeded := o.MFAPolicy == stytchclient.MFAPolicyRequiredForAll || m.m.MFAEnrolled
+	if mfaNeeded && existing == nil {
+		token := newToken()
+		e.st.ists[token] = &intermediate{
+			memberID: m.m.MemberID, orgID: o.OrganizationID,
+			expires: now.Add(intermediateLifetime),
+			factors: []stytchclient.AuthenticationFactor{factor},
+		}
+		mfa := &stytchclient.MFARequired{MemberOptions: &stytchclient.MemberOptions{
+			MFAPhoneNumber: m.m.MFAPhoneNumber, TOTPRegistrationID: m.m.TOTPRegistrationID,
+		}}
+		if m.m.MFAPhoneNumber != "" {
+			e.sendCode(o, m) // Stytch sends the SMS itself after primary auth
+			mfa.SecondaryAuthInitiated = smsOTP
+		}
+		out.IntermediateSessionToken = token
+		out.MFARequired = mfa
+		out.Member = m.wire(now)
+		return out, nil
+	}
+
+	var s *session
+	if existing != nil {
+		s = existing
+		s.factors = addFactor(s.factors, factor)
+		s.lastAccessed = now
+		if req.SessionDurationMinutes > 0 {
+			s.expires = now.Add(time.Duration(req.SessionDurationMinutes) * time.Minute)
+		}
+	} else {
+		s = e.newSession(m, []stytchclient.AuthenticationFactor{factor}, req.SessionDurationMinutes, nil, r)
+	}
+	ms := e.sessionWire(s)
+	out.MemberAuthenticated = true
+	out.SessionToken = s.token
+	out.SessionJWT = e.signJWT(s)
+	out.MemberSession = &ms
+	out.Member = m.wire(now)
+	return out, nil
+}
