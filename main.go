@@ -1,0 +1,314 @@
+// Command mfaportal serves the mfaportal web application: a place where the
+// members of a Stytch B2B organization set up, change and remove SMS
+// multi-factor authentication, and where its admins reset members' phones.
+//
+// With no Stytch credentials in the environment it starts the built-in
+// Stytch emulator (package stytchemu) on a loopback port, seeded with demo
+// organizations, so `go run .` gives the whole product. `mfaportal emulator`
+// runs the emulator alone. See README.md for the configuration.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mfaportal/mfaportal/handlers"
+	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/stytchclient"
+	"github.com/mfaportal/mfaportal/stytchemu"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: tests call it with their own arguments,
+// environment and context. It returns the exit status: 2 for bad
+// configuration, 1 for a failure while running.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "emulator" {
+		return runEmulator(ctx, args[1:], stdout, stderr)
+	}
+	fs := flag.NewFlagSet("mfaportal", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "", "listen address (overrides ADDR and PORT)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "mfaportal: configuration:", err)
+		return 2
+	}
+	if *addr != "" {
+		cfg.Addr = *addr
+	}
+	m := &Main{Config: cfg, Logger: newLogger(cfg, stderr)}
+	if err := m.Open(); err != nil {
+		var ce configError
+		if errors.As(err, &ce) {
+			fmt.Fprintln(stderr, "mfaportal: configuration:", err)
+			return 2
+		}
+		fmt.Fprintln(stderr, "mfaportal:", err)
+		return 1
+	}
+	<-ctx.Done()
+	if err := m.Close(); err != nil {
+		fmt.Fprintln(stderr, "mfaportal: shutdown:", err)
+		return 1
+	}
+	return 0
+}
+
+// configError marks an error in the configuration (exit status 2) as
+// opposed to a failure to start (exit status 1).
+type configError struct{ error }
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Main is the running program: the app's server and, without credentials,
+// the emulator's. Tests drive it directly on port 0.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	emu       *stytchemu.Emulator
+	emuServer *http.Server
+	emuURL    string
+	server    *http.Server
+	listener  net.Listener
+}
+
+// URL is the address the app listens on, once Open has returned.
+func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+// EmulatorURL is the built-in emulator's base URL, or "" with real Stytch.
+func (m *Main) EmulatorURL() string { return m.emuURL }
+
+// Emulator is the built-in emulator, or nil with real Stytch.
+func (m *Main) Emulator() *stytchemu.Emulator { return m.emu }
+
+// Open starts the emulator when needed, then the app; it returns once both
+// are listening.
+func (m *Main) Open() error {
+	cfg := m.Config
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	m.listener = ln
+	if cfg.PublicURL.Port() == "0" {
+		// Listening on :0 (tests): the public URL is the address we got.
+		m.Config.PublicURL = &url.URL{Scheme: "http", Host: ln.Addr().String()}
+		cfg = m.Config
+	}
+
+	clientCfg := stytchclient.Config{ProjectID: cfg.ProjectID, Secret: cfg.Secret, BaseURL: cfg.APIURL, Timeout: cfg.StytchTimeout}
+	var dev *handlers.DevMode
+	if cfg.UseEmulator() {
+		if err := m.openEmulator(); err != nil {
+			ln.Close()
+			return err
+		}
+		clientCfg = stytchclient.Config{ProjectID: m.emu.ProjectID(), Secret: m.emu.Secret(), BaseURL: m.emuURL, Timeout: cfg.StytchTimeout}
+		dev = devMode(cfg.PublicURL.String(), m.emu.Demo())
+	}
+	client, err := stytchclient.New(clientCfg)
+	if err != nil {
+		m.Close()
+		return configError{err}
+	}
+	opts, err := m.appOptions(client, dev)
+	if err != nil {
+		m.Close()
+		return configError{err}
+	}
+	h, err := handlers.New(opts)
+	if err != nil {
+		m.Close()
+		return configError{err}
+	}
+	if m.emu != nil {
+		// The dev endpoints (outbox, clock, faults) also answer on the
+		// app's own address, so the outbox works wherever the app does.
+		mux := http.NewServeMux()
+		mux.Handle("/dev/", m.emu.Handler())
+		mux.Handle("/", h)
+		h = mux
+	}
+	m.server = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("server stopped", "err", err)
+		}
+	}()
+	if dev != nil {
+		m.Logger.Info("mfaportal is running on the built-in Stytch emulator (no STYTCH_PROJECT_ID/STYTCH_SECRET set): codes and magic links appear in the dev outbox",
+			"app", cfg.PublicURL.String(), "outbox", dev.OutboxURL, "emulator", m.emuURL)
+	} else {
+		m.Logger.Info("mfaportal is running", "app", cfg.PublicURL.String(), "stytch", client.BaseURL())
+	}
+	return nil
+}
+
+// appOptions turns the configuration into the application's options.
+func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (handlers.Options, error) {
+	cfg := m.Config
+	policy, err := phone.ParsePolicy(cfg.SMSCountries)
+	if err != nil {
+		return handlers.Options{}, fmt.Errorf("SMS_COUNTRIES=%q: %w", cfg.SMSCountries, err)
+	}
+	var keys []middleware.SessionKeyPair
+	if cfg.SessionKeys == "" {
+		keys = middleware.RandomSessionKeys()
+		m.Logger.Warn("SESSION_KEYS is not set: using random keys, so everyone is logged out when mfaportal restarts and replicas cannot share sessions")
+	} else if keys, err = middleware.ParseSessionKeys(cfg.SessionKeys); err != nil {
+		return handlers.Options{}, fmt.Errorf("SESSION_KEYS: %w", err)
+	}
+	now := time.Now
+	if m.emu != nil {
+		now = m.emu.Now // one clock: the emulator's, which /dev/clock moves
+	}
+	return handlers.Options{
+		Stytch:         client,
+		Verifier:       stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{Now: now}),
+		Logger:         m.Logger,
+		PublicURL:      cfg.PublicURL.String(),
+		BasePath:       cfg.BasePath,
+		Organization:   cfg.Organization,
+		SessionKeys:    keys,
+		SecureCookies:  cfg.CookieSecure,
+		SMSPolicy:      policy,
+		DefaultRegion:  cfg.DefaultRegion,
+		FrameAncestors: strings.Fields(strings.ReplaceAll(cfg.FrameAnc, ",", " ")),
+		ResendCooldown: cfg.Cooldown,
+		Now:            now,
+		Dev:            dev,
+	}, nil
+}
+
+func (m *Main) openEmulator() error {
+	emu, err := stytchemu.New(stytchemu.Options{
+		Seed:               true,
+		DefaultRedirectURL: m.Config.PublicURL.JoinPath(m.Config.BasePath, "authenticate").String(),
+	})
+	if err != nil {
+		return fmt.Errorf("start the built-in emulator: %w", err)
+	}
+	ln, err := net.Listen("tcp", m.Config.EmulatorAddr)
+	if err != nil {
+		return fmt.Errorf("listen for the built-in emulator on %s: %w", m.Config.EmulatorAddr, err)
+	}
+	m.emu = emu
+	m.emuURL = "http://" + ln.Addr().String()
+	m.emuServer = &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := m.emuServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("emulator stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Close shuts the servers down gracefully, letting requests in flight finish
+// for up to ten seconds.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var errs []error
+	if m.server != nil {
+		errs = append(errs, m.server.Shutdown(ctx))
+	} else if m.listener != nil {
+		m.listener.Close()
+	}
+	if m.emuServer != nil {
+		errs = append(errs, m.emuServer.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// runEmulator is `mfaportal emulator`: the emulator alone, for developing
+// against or for other programs' tests.
+func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("mfaportal emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
+	projectID := fs.String("project-id", "", "project id to accept (default: the emulator's own)")
+	secret := fs.String("secret", "", "secret to accept (default: the emulator's own)")
+	seed := fs.Bool("seed", true, "seed the demo organizations")
+	redirect := fs.String("redirect-url", "", "magic-link redirect URL when a request names none")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	emu, err := stytchemu.New(stytchemu.Options{ProjectID: *projectID, Secret: *secret, Seed: *seed, DefaultRedirectURL: *redirect})
+	if err != nil {
+		fmt.Fprintln(stderr, "mfaportal emulator:", err)
+		return 2
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "mfaportal emulator:", err)
+		return 1
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "Stytch emulator listening\n  STYTCH_API_URL=%s\n  STYTCH_PROJECT_ID=%s\n  STYTCH_SECRET=%s\n  dev outbox: %s/dev/outbox\n",
+		base, emu.ProjectID(), emu.Secret(), base)
+	srv := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(stderr, "mfaportal emulator:", err)
+		return 1
+	}
+	return 0
+}
+
+// devMode tells the app about the emulator, so the login page can list the
+// demo accounts and link to the outbox.
+func devMode(appURL string, demo stytchemu.Demo) *handlers.DevMode {
+	d := &handlers.DevMode{OutboxURL: strings.TrimRight(appURL, "/") + "/dev/outbox"}
+	for _, org := range []stytchemu.DemoOrg{demo.Organization, demo.Required} {
+		for _, m := range []stytchemu.DemoMember{org.Admin, org.Member, org.Enrolled} {
+			if m.Email != "" {
+				d.Accounts = append(d.Accounts, handlers.DemoAccount{
+					Organization: org.Slug, OrganizationName: org.Name, Email: m.Email, Name: m.Name, Phone: m.Phone,
+					Admin: m == org.Admin,
+				})
+			}
+		}
+	}
+	return d
+}

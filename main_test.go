@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func writeFile(name, s string) error { return os.WriteFile(name, []byte(s), 0o600) }
+
+// syncBuffer is a log sink the server goroutines and the test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestMainStartsOnTheEmulator: no credentials → the built-in emulator,
+// /healthz answers, the log says where the outbox is, and shutdown is clean.
+func TestMainStartsOnTheEmulator(t *testing.T) {
+	cfg, err := LoadConfig(env(map[string]string{"ADDR": "127.0.0.1:0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	m := &Main{Config: cfg, Logger: newLogger(cfg, &logs)}
+	if err := m.Open(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.Get(m.URL() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz: %d %s", res.StatusCode, body)
+	}
+	if m.Emulator() == nil || m.EmulatorURL() == "" {
+		t.Fatal("no emulator started without credentials")
+	}
+	for _, base := range []string{m.EmulatorURL(), m.URL()} {
+		res, err = http.Get(base + "/dev/outbox")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("dev outbox at %s: %d", base, res.StatusCode)
+		}
+	}
+	res, err = http.Get(m.URL() + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "ada@acme.example") {
+		t.Fatalf("login page on the emulator should offer the demo accounts: %d\n%s", res.StatusCode, body)
+	}
+	if !strings.Contains(logs.String(), "built-in Stytch emulator") || !strings.Contains(logs.String(), "/dev/outbox") {
+		t.Errorf("the log should say in one line that this is the emulator and where the outbox is:\n%s", logs.String())
+	}
+	if err := m.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if _, err := http.Get(m.URL() + "/healthz"); err == nil {
+		t.Error("server still answering after Close")
+	}
+}
+
+// TestRunExitsOnSignal drives run as main does: a cancelled context (the
+// signal) ends it with status 0.
+func TestRunExitsOnSignal(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var stderr syncBuffer
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, env(nil), io.Discard, &stderr) }()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit status %d, stderr:\n%s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after its context was cancelled")
+	}
+}
+
+func TestRunBadConfigExits2(t *testing.T) {
+	var stderr syncBuffer
+	code := run(context.Background(), nil, env(map[string]string{"PORT": "eighty"}), io.Discard, &stderr)
+	if code != 2 {
+		t.Fatalf("exit status %d, want 2", code)
+	}
+	out := strings.TrimSpace(stderr.String())
+	if strings.Count(out, "\n") != 0 || !strings.Contains(out, "PORT") {
+		t.Errorf("want one line naming PORT, got %q", out)
+	}
+}

@@ -1,0 +1,144 @@
+package views
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// htmxConfig is read by htmx from <meta name="htmx-config">. Under our CSP
+// htmx must not inject its indicator <style>, evaluate strings or run
+// scripts from responses; pages hold codes and tokens, so none is kept in
+// its history cache, and a history miss reloads the page for real. Error
+// pages (4xx/5xx) are swapped in like any other page instead of being
+// dropped, which is htmx's default.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,` +
+	`"historyCacheSize":0,"refreshOnHistoryMiss":true,` +
+	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
+	`{"code":"[45]..","swap":true,"error":true},{"code":"...","swap":false}]}`
+
+// documentTitle is the text of <title>.
+func documentTitle(p Page) string {
+	if p.Title == "" {
+		return "mfaportal"
+	}
+	return p.Title + " · mfaportal"
+}
+
+// csrfHeaders is the hx-headers value that sends the CSRF token with every
+// htmx request.
+func csrfHeaders(token string) string {
+	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": token})
+	return string(b)
+}
+
+// nowUnix is the render time that countdowns in the browser start from.
+func nowUnix(p Page) string {
+	if p.Now != 0 {
+		return strconv.FormatInt(p.Now, 10)
+	}
+	return strconv.FormatInt(time.Now().Unix(), 10)
+}
+
+// describedBy joins the ids of the elements describing an input, skipping
+// empty ones.
+func describedBy(ids ...string) string {
+	var out []string
+	for _, id := range ids {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// errorIDFor is ErrorID(field) when the field has an error, else "".
+func errorIDFor(errs Errors, field string) string {
+	if errs.For(field) == "" {
+		return ""
+	}
+	return ErrorID(field)
+}
+
+// focusHere says whether an input gets autofocus: the first invalid field,
+// or the form's main field when there are no errors.
+func focusHere(errs Errors, field, mainField string) bool {
+	if len(errs) > 0 {
+		return errs[0].Field == field
+	}
+	return field == mainField
+}
+
+// fieldID is the id of the input for a form field, the target of the
+// error summary's links.
+func fieldID(field string) string { return "f-" + strings.ReplaceAll(field, "_", "-") }
+
+func itoa(n int) string     { return strconv.Itoa(n) }
+func i64toa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// orDefault is s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// demoLabel is "Ada Admin (admin, Acme Inc)".
+func demoLabel(a DemoAccount) string {
+	var extra []string
+	for _, s := range []string{a.Note, a.OrganizationName} {
+		if s != "" {
+			extra = append(extra, s)
+		}
+	}
+	name := orDefault(a.Name, a.Email)
+	if len(extra) == 0 {
+		return name
+	}
+	return name + " (" + strings.Join(extra, ", ") + ")"
+}
+
+// phoneHeading is the phone form's heading for each purpose.
+func phoneHeading(purpose string) string {
+	switch purpose {
+	case PurposeReplace:
+		return "Add your new phone"
+	case PurposeLogin:
+		return "Your organization requires a second step"
+	default:
+		return "Add a phone for sign-in codes"
+	}
+}
+
+// countryLabel is "United Kingdom (+44)".
+func countryLabel(c Country) string {
+	if c.DialCode == "" {
+		return c.Name
+	}
+	return c.Name + " (" + c.DialCode + ")"
+}
+
+func hasUnavailable(cs []Country) bool {
+	for _, c := range cs {
+		if !c.Allowed {
+			return true
+		}
+	}
+	return false
+}
+
+// codeHeading is the code page's heading for each flow.
+func codeHeading(kind string) string {
+	switch kind {
+	case CodeEnroll:
+		return "Confirm your phone"
+	case CodeStepUp:
+		return "First, confirm it's you"
+	case CodeUnenroll:
+		return "Confirm to turn off text message codes"
+	default:
+		return "Enter the code we texted you"
+	}
+}

@@ -1,0 +1,200 @@
+// Package views holds mfaportal's templ components: one layout, one file per
+// page, and the partials htmx swaps. Components take the plain structs in
+// this file and never reach into the web framework.
+package views
+
+import "strings"
+
+// Page is what every full page needs.
+type Page struct {
+	Title     string // the page's own title; the layout appends "· mfaportal"
+	BasePath  string // where the app is mounted, "" or "/settings/security"; no trailing slash
+	CSRFToken string // hidden _csrf field of every form
+	Static    func(name string) string
+	Member    *Member // the signed-in member, nil on login pages
+	Flash     string  // one-shot success message shown at the top
+	Dev       *Dev    // set on the built-in emulator
+	RequestID string
+	// Now is the server's time (unix seconds) when the page was rendered.
+	// Countdowns run from it, so a wrong clock in the browser cannot
+	// shift them. Zero means "take the clock at render time".
+	Now int64
+}
+
+// URL is path under the app's mount point: p.URL("/enroll").
+func (p Page) URL(path string) string {
+	if path == "/" && p.BasePath != "" {
+		return p.BasePath + "/"
+	}
+	return p.BasePath + path
+}
+
+// StaticURL is the (versioned) URL of a file under static/.
+func (p Page) StaticURL(name string) string {
+	if p.Static != nil {
+		return p.Static(name)
+	}
+	return p.URL("/static/" + name)
+}
+
+// Member is the signed-in member, for the header.
+type Member struct {
+	Name             string
+	Email            string
+	OrganizationName string
+	IsAdmin          bool
+}
+
+// Dev describes the built-in emulator.
+type Dev struct {
+	OutboxURL string
+	Accounts  []DemoAccount
+}
+
+// DemoAccount is a seeded member offered on the login page in dev mode.
+type DemoAccount struct {
+	Organization     string
+	OrganizationName string
+	Email            string
+	Name             string
+	Note             string // "admin", "MFA on: +1 •••-•••-0123", …
+}
+
+// FieldError is a validation message tied to one input.
+type FieldError struct {
+	Field   string // the input's name
+	Message string
+}
+
+// Errors is the validation result of a form, in field order.
+type Errors []FieldError
+
+// For is the message for one field, "" when it is fine.
+func (e Errors) For(field string) string {
+	for _, fe := range e {
+		if fe.Field == field {
+			return fe.Message
+		}
+	}
+	return ""
+}
+
+// ErrorID is the id of the element holding a field's message, for
+// aria-describedby.
+func ErrorID(field string) string { return "err-" + strings.ReplaceAll(field, "_", "-") }
+
+// LoginPage asks for an e-mail address (and the organization when none is configured).
+type LoginPage struct {
+	Page
+	Email        string
+	Organization string // slug typed by the member
+	AskOrg       bool
+	Errors       Errors
+	Notice       string // e.g. "That link has expired. Ask for a new one below."
+}
+
+// LoginSentPage says the magic link is on its way.
+type LoginSentPage struct {
+	Page
+	Email string
+}
+
+// Phone purposes.
+const (
+	PurposeEnroll  = "enroll"  // first phone, from settings
+	PurposeReplace = "replace" // new phone after the old one was removed
+	PurposeLogin   = "login"   // the organization requires MFA and the member has none yet
+)
+
+// Country is one option of the country picker.
+type Country struct {
+	Region   string // "GB"
+	Name     string // "United Kingdom"
+	DialCode string // "+44"
+	Example  string // national example mobile number, for the placeholder
+	Allowed  bool   // SMS to this country is enabled
+}
+
+// PhonePage collects a country and a national number.
+type PhonePage struct {
+	Page
+	Purpose   string
+	Countries []Country
+	Region    string // selected
+	Number    string // as typed
+	Example   string // example for the selected region
+	Errors    Errors
+	ActionURL string
+	CancelURL string // "" when cancelling makes no sense (login under REQUIRED_FOR_ALL has "log out")
+	Notice    string // state of the account, e.g. "Your old phone was removed. Add the new one to turn MFA back on."
+}
+
+// Code flows.
+const (
+	CodeLogin    = "login"    // second step of logging in
+	CodeEnroll   = "enroll"   // confirming a new phone
+	CodeStepUp   = "stepup"   // proving the current phone before replacing it
+	CodeUnenroll = "unenroll" // proving the current phone before turning MFA off
+)
+
+// CodePage asks for the six-digit code.
+type CodePage struct {
+	Page
+	Kind        string
+	PhoneMasked string // "+1 •••-•••-1234"
+	Errors      Errors
+	ActionURL   string
+	ResendURL   string
+	CancelURL   string // "" when there is nothing to cancel
+	// Server-time facts, so reloads cannot cheat them.
+	ResendIn         int    // seconds until a new code may be asked for; 0 = now
+	ExpiresAt        string // "14:05" in the member's view of time
+	ExpiresAtUnix    int64  // for the countdown script
+	ResendAtUnix     int64
+	Expired          bool // the code has expired: only "send a new code" makes sense
+	Locked           bool // too many wrong codes: no form, explain and offer the way out
+	LockedUntil      string
+	Notice           string // e.g. "We sent a new code."
+	SubmitLabel      string
+	StateNote        string // where the account stands, e.g. "Your current phone is still active."
+	AutoSentByStytch bool   // login: Stytch sent the code when the link was opened
+}
+
+// SettingsPage is the member's security settings.
+type SettingsPage struct {
+	Page
+	Name             string
+	Email            string
+	OrganizationName string
+	MFAEnrolled      bool
+	PhoneMasked      string // "" when no phone is set
+	PhoneVerified    bool
+	RequiredByOrg    bool // REQUIRED_FOR_ALL
+	PendingSetup     bool // a replace stopped halfway: "No phone set — finish setting up"
+	CanEnroll        bool
+	CanReplace       bool
+	CanUnenroll      bool
+	CanTurnOn        bool   // a verified phone is set but MFA is off
+	UnenrollBlocked  string // why turning MFA off is not offered, "" when it is
+}
+
+// ConfirmPage explains an action before it starts (replace, unenroll).
+type ConfirmPage struct {
+	Page
+	Kind        string // CodeStepUp or CodeUnenroll
+	PhoneMasked string
+	ActionURL   string
+	CancelURL   string
+	Blocked     string // non-empty: the action is not possible, and why
+}
+
+// ErrorPage says what happened, whether anything changed, and what to do.
+type ErrorPage struct {
+	Page
+	Status         int
+	Heading        string
+	Message        string
+	NothingChanged bool
+	RetryURL       string // "" → only "back to settings"
+	RetryLabel     string
+}
