@@ -1,0 +1,64 @@
+package handlers
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/views"
+)
+
+// enrollPurpose tells a first phone from the new phone of a replacement.
+func enrollPurpose(s *middleware.Session) string {
+	if s.Flow != nil && s.Flow.Kind == flowReplace {
+		return views.PurposeReplace
+	}
+	return views.PurposeEnroll
+}
+
+// hasConfirmedPhone: nothing to enroll; changing it goes through /replace.
+func hasConfirmedPhone(s *middleware.Session) bool {
+	return s.Profile != nil && s.Profile.Phone != "" && s.Profile.PhoneVerified
+}
+
+// enrollForm asks for the phone to text codes to.
+func (a *app) enrollForm(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if hasConfirmedPhone(s) {
+		return redirectTo("/")
+	}
+	return a.renderPhone(c, s, enrollPurpose(s), "", "", nil)
+}
+
+// enrollSend validates the number and texts it a code.
+func (a *app) enrollSend(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if hasConfirmedPhone(s) {
+		return redirectTo("/")
+	}
+	return a.sendToNewPhone(c, s, enrollPurpose(s), flowEnroll)
+}
+
+// turnOnSend turns MFA back on for a member whose phone is still set:
+// a code to that phone, confirmed with set_mfa_enrollment "enroll".
+func (a *app) turnOnSend(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if !hasConfirmedPhone(s) || s.Profile.MFAEnrolled {
+		return redirectTo("/")
+	}
+	if err := a.sendCode(c, s, flowTurnOn, ""); err != nil {
+		return err
+	}
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	return a.redirect(c, "/verify")
+}

@@ -1,0 +1,169 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/stytchclient"
+	"github.com/mfaportal/mfaportal/views"
+)
+
+// pageError is an error a person should read: a status, a heading and a
+// plain-language message.
+type pageError struct {
+	status         int
+	heading        string
+	message        string
+	nothingChanged bool
+	retryURL       string // under the mount point
+	retryLabel     string
+	err            error // the cause, for the log
+}
+
+func (e *pageError) Error() string {
+	if e.err != nil {
+		return e.heading + ": " + e.err.Error()
+	}
+	return e.heading
+}
+
+func (e *pageError) Unwrap() error { return e.err }
+
+var errCSRF = &pageError{
+	status:         http.StatusForbidden,
+	heading:        "This form has expired",
+	message:        "For your security, forms stop working after a while or when opened in another tab. Reload the page and try again.",
+	nothingChanged: true,
+}
+
+// handleError is the one place that turns an error into an answer:
+// redirects, pages people read, and the log line for what we did not expect.
+func (a *app) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	if path, ok := isRedirect(err); ok {
+		if rerr := a.redirect(c, path); rerr != nil {
+			a.log.Error("redirect failed", "err", rerr)
+		}
+		return
+	}
+	pe := describe(err)
+	ctx := c.Request().Context()
+	switch {
+	case pe.status >= 500:
+		a.log.ErrorContext(ctx, "request failed", "request_id", middleware.RequestID(ctx), "path", c.Request().URL.Path, "status", pe.status, "err", err)
+	case pe.status != http.StatusNotFound:
+		a.log.InfoContext(ctx, "request refused", "request_id", middleware.RequestID(ctx), "path", c.Request().URL.Path, "status", pe.status, "err", err)
+	}
+	p := a.page(c, pe.heading, a.session(c))
+	v := views.ErrorPage{
+		Page:           p,
+		Status:         pe.status,
+		Heading:        pe.heading,
+		Message:        pe.message,
+		NothingChanged: pe.nothingChanged,
+		RetryLabel:     pe.retryLabel,
+	}
+	if pe.retryURL != "" {
+		v.RetryURL = p.URL(pe.retryURL)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(pe.status)
+		return
+	}
+	if rerr := a.render(c, pe.status, p, views.ErrorContent(v)); rerr != nil {
+		a.log.Error("rendering the error page failed", "err", rerr)
+		_ = c.HTML(http.StatusInternalServerError, `<main id="main"><h1>Something went wrong on our side</h1><p>Nothing was changed.</p></main>`)
+	}
+}
+
+// describe maps any error to what the person sees.
+func describe(err error) *pageError {
+	var pe *pageError
+	if errors.As(err, &pe) {
+		return pe
+	}
+	var se *stytchclient.Error
+	if errors.As(err, &se) {
+		return describeStytch(se)
+	}
+	if middleware.IsTooLarge(err) {
+		return &pageError{status: http.StatusRequestEntityTooLarge, heading: "That was too much to send",
+			message: "The form sent more data than we accept.", nothingChanged: true, err: err}
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		switch he.Code {
+		case http.StatusNotFound:
+			return &pageError{status: http.StatusNotFound, heading: "Page not found",
+				message: "There is no page at this address. It may have moved, or the link may be mistyped.", err: err}
+		case http.StatusMethodNotAllowed:
+			return &pageError{status: http.StatusMethodNotAllowed, heading: "That doesn't work here",
+				message: "This address can't be used that way. Go back and use the buttons on the page.", nothingChanged: true, err: err}
+		case http.StatusRequestEntityTooLarge:
+			return &pageError{status: he.Code, heading: "That was too much to send",
+				message: "The form sent more data than we accept.", nothingChanged: true, err: err}
+		}
+		if he.Code >= 400 && he.Code < 500 {
+			return &pageError{status: he.Code, heading: "We couldn't use that request",
+				message: "Something about the request was not right. Go back and try again.", nothingChanged: true, err: err}
+		}
+	}
+	return &pageError{status: http.StatusInternalServerError, heading: "Something went wrong on our side",
+		message: "We couldn't finish that. Please try again in a moment.", nothingChanged: true, err: err}
+}
+
+// describeStytch maps a Stytch failure that the feature handler did not
+// handle itself (a wrong code, say, is shown next to the code field).
+func describeStytch(se *stytchclient.Error) *pageError {
+	pe := &pageError{nothingChanged: true, err: se}
+	switch {
+	case se.ErrorType == stytchclient.ErrTypeUnreachable || se.ErrorType == stytchclient.ErrTypeInvalidResponse || se.StatusCode >= 500:
+		pe.status = http.StatusServiceUnavailable
+		pe.heading = "We couldn't reach our sign-in provider"
+		pe.message = "Stytch, the service that checks sign-ins and sends our text messages, did not answer properly. Please try again in a minute."
+	case se.ErrorType == stytchclient.ErrUserLockLimitReached:
+		pe.status = http.StatusTooManyRequests
+		pe.heading = "Too many wrong codes"
+		pe.message = "For your security, sign-in codes are blocked for this account for a while (usually an hour). Try again later, or ask an administrator of your organization for help."
+	case se.StatusCode == http.StatusTooManyRequests:
+		pe.status = http.StatusTooManyRequests
+		pe.heading = "Too many attempts"
+		pe.message = "There have been too many attempts in a short time. " + retryHint(se.RetryAfter)
+	case se.ErrorType == stytchclient.ErrSessionAuthorization:
+		pe.status = http.StatusForbidden
+		pe.heading = "You don't have permission to do that"
+		pe.message = "Your account is not allowed to do this in your organization. Ask an administrator if you think it should be."
+	case se.ErrorType == stytchclient.ErrSessionAuthorizationTenancy, se.ErrorType == stytchclient.ErrMemberNotFound:
+		pe.status = http.StatusNotFound
+		pe.heading = "Member not found"
+		pe.message = "There is no such member in your organization."
+	case se.ErrorType == stytchclient.ErrSessionNotFound:
+		pe.status = http.StatusUnauthorized
+		pe.heading = "Your session has ended"
+		pe.message = "Please log in again."
+		pe.retryURL, pe.retryLabel = "/login", "Log in"
+	default:
+		pe.status = http.StatusBadGateway
+		pe.heading = "Our sign-in provider refused that"
+		pe.message = fmt.Sprintf("Stytch refused the request (%s).", se.ErrorType)
+	}
+	return pe
+}
+
+// retryHint turns a Retry-After header into words.
+func retryHint(retryAfter string) string {
+	if n, err := strconv.Atoi(retryAfter); err == nil && n > 0 {
+		if n < 90 {
+			return fmt.Sprintf("Please wait %d seconds and try again.", n)
+		}
+		return fmt.Sprintf("Please wait about %d minutes and try again.", (n+59)/60)
+	}
+	return "Please wait a minute and try again."
+}

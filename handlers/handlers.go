@@ -1,0 +1,228 @@
+// Package handlers is the mfaportal web application as one http.Handler:
+// every route in routes.go, one file per feature, and one place that turns
+// errors into pages (errors.go).
+//
+// New returns the whole product; it works mounted under any prefix
+// (Options.BasePath), so a Go site that already uses Stytch can serve it as
+// its own "security settings" route.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	echomw "github.com/labstack/echo/v4/middleware"
+
+	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/stytchclient"
+)
+
+// Stytch is the part of the Stytch B2B API the application calls;
+// *stytchclient.Client satisfies it.
+type Stytch interface {
+	SendSMS(ctx context.Context, req stytchclient.SendSMSRequest) (*stytchclient.SendSMSResponse, error)
+	AuthenticateSMS(ctx context.Context, req stytchclient.AuthenticateSMSRequest) (*stytchclient.AuthenticateSMSResponse, error)
+	DeleteMFAPhoneNumber(ctx context.Context, organizationID, memberID string, as stytchclient.MemberAuth) (*stytchclient.MemberResponse, error)
+	LoginOrSignup(ctx context.Context, req stytchclient.LoginOrSignupRequest) (*stytchclient.LoginOrSignupResponse, error)
+	AuthenticateMagicLink(ctx context.Context, req stytchclient.AuthenticateMagicLinkRequest) (*stytchclient.AuthenticateMagicLinkResponse, error)
+	AuthenticateSession(ctx context.Context, req stytchclient.AuthenticateSessionRequest) (*stytchclient.AuthenticateSessionResponse, error)
+	RevokeSession(ctx context.Context, req stytchclient.RevokeSessionRequest, as stytchclient.MemberAuth) (*stytchclient.Response, error)
+}
+
+// SessionVerifier checks a session JWT locally; *stytchclient.JWTVerifier
+// satisfies it.
+type SessionVerifier interface {
+	Verify(ctx context.Context, token string) (*stytchclient.SessionClaims, error)
+}
+
+// Options configures the application.
+type Options struct {
+	Stytch   Stytch          // required
+	Verifier SessionVerifier // required
+	Logger   *slog.Logger    // slog.Default() when nil
+
+	// PublicURL is the app's public origin, such as https://mfa.example.com;
+	// magic links lead back to PublicURL + BasePath + "/authenticate".
+	PublicURL string
+	// BasePath is where the app is mounted: "" or "/" for the root, or a
+	// prefix such as "/settings/security".
+	BasePath string
+	// Organization is the organization id or slug members log in to; when
+	// empty, the login page asks for the organization.
+	Organization string
+
+	SessionKeys    []middleware.SessionKeyPair // required; the first pair signs
+	SecureCookies  bool
+	SMSPolicy      phone.Policy // which countries may receive codes
+	DefaultRegion  string       // country preselected in the picker; "" → from the browser's language
+	FrameAncestors []string     // origins allowed to frame the app; none by default
+	ResendCooldown time.Duration
+	// Now is the clock for cooldowns and code expiry; time.Now when nil.
+	// Tests on the emulator pass its clock.
+	Now func() time.Time
+
+	Dev *DevMode // set when running on the built-in emulator
+}
+
+// DevMode describes the built-in emulator to the pages, so a newcomer can
+// log in without reading anything else.
+type DevMode struct {
+	OutboxURL string
+	Accounts  []DemoAccount
+}
+
+// DemoAccount is one seeded member the login page offers in dev mode.
+type DemoAccount struct {
+	Organization     string // slug
+	OrganizationName string
+	Email            string
+	Name             string
+	Phone            string // "" when the member has no MFA phone
+	Admin            bool
+}
+
+// app holds what every handler needs.
+type app struct {
+	stytch    Stytch
+	verifier  SessionVerifier
+	log       *slog.Logger
+	sessions  *middleware.SessionStore
+	publicURL string
+	base      string // "" or "/prefix"
+	org       string
+	policy    phone.Policy
+	region    string
+	cooldown  time.Duration
+	now       func() time.Time
+	dev       *DevMode
+	static    *staticFiles
+}
+
+// codeLifetime is how long Stytch accepts an SMS code.
+const codeLifetime = 2 * time.Minute
+
+// jwtMaxAge is how long a locally verified session JWT is trusted before
+// the session is checked with Stytch again.
+const jwtMaxAge = 5 * time.Minute
+
+// New builds the application.
+func New(opts Options) (http.Handler, error) {
+	if opts.Stytch == nil || opts.Verifier == nil {
+		return nil, errors.New("handlers: Options.Stytch and Options.Verifier are required")
+	}
+	if len(opts.SessionKeys) == 0 {
+		return nil, errors.New("handlers: Options.SessionKeys is required (middleware.RandomSessionKeys for a throwaway set)")
+	}
+	base := strings.TrimRight(opts.BasePath, "/")
+	if base != "" && !strings.HasPrefix(base, "/") {
+		return nil, fmt.Errorf("handlers: BasePath %q must start with /", opts.BasePath)
+	}
+	cookiePath := base
+	if cookiePath == "" {
+		cookiePath = "/"
+	}
+	store, err := middleware.NewSessionStore(middleware.SessionConfig{
+		Keys:     opts.SessionKeys,
+		Path:     cookiePath,
+		Secure:   opts.SecureCookies,
+		SameSite: sameSiteFor(opts.FrameAncestors),
+	})
+	if err != nil {
+		return nil, err
+	}
+	a := &app{
+		stytch:    opts.Stytch,
+		verifier:  opts.Verifier,
+		log:       opts.Logger,
+		sessions:  store,
+		publicURL: strings.TrimRight(opts.PublicURL, "/"),
+		base:      base,
+		org:       opts.Organization,
+		policy:    opts.SMSPolicy,
+		region:    opts.DefaultRegion,
+		cooldown:  opts.ResendCooldown,
+		now:       opts.Now,
+		dev:       opts.Dev,
+	}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.cooldown <= 0 {
+		a.cooldown = 30 * time.Second
+	}
+	if a.static, err = newStaticFiles(a.base + "/static/"); err != nil {
+		return nil, err
+	}
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = a.handleError
+	e.Use(echo.WrapMiddleware(middleware.RequestLog(a.log)))
+	e.Use(echo.WrapMiddleware(middleware.Recover(a.log, nil)))
+	e.Use(echo.WrapMiddleware(middleware.SecurityHeaders(middleware.HeadersConfig{
+		FrameAncestors: opts.FrameAncestors,
+		StaticPrefix:   a.base + "/static/",
+	})))
+	e.Use(echo.WrapMiddleware(middleware.MaxBody(64 << 10)))
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			// c.FormValue (and the CSRF check) would swallow a body over
+			// the limit; parse it here so it becomes a 413.
+			if r := c.Request(); r.Method == http.MethodPost {
+				if err := r.ParseForm(); err != nil {
+					c.Error(err)
+					return nil
+				}
+			}
+			return next(c)
+		}
+	})
+	e.Use(echomw.CSRFWithConfig(echomw.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "mfaportal_csrf",
+		CookiePath:     cookiePath,
+		CookieHTTPOnly: true,
+		CookieSecure:   opts.SecureCookies,
+		CookieSameSite: sameSiteFor(opts.FrameAncestors),
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return p == a.base+"/healthz" || strings.HasPrefix(p, a.base+"/static/")
+		},
+		ErrorHandler: func(err error, c echo.Context) error {
+			c.Error(errCSRF)
+			return nil
+		},
+	}))
+	// Innermost: render a handler's error here, inside the middleware
+	// above, so the request log records the status the person got.
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := next(c); err != nil {
+				c.Error(err)
+			}
+			return nil
+		}
+	})
+	a.routes(e.Group(a.base))
+	return e, nil
+}
+
+// sameSiteFor keeps cookies Lax unless the app is meant to be framed by
+// another site, where a Lax cookie would never reach it.
+func sameSiteFor(frameAncestors []string) http.SameSite {
+	if len(frameAncestors) > 0 {
+		return http.SameSiteNoneMode
+	}
+	return http.SameSiteLaxMode
+}

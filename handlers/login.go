@@ -1,0 +1,234 @@
+package handlers
+
+import (
+	"net/http"
+	"net/mail"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/stytchclient"
+	"github.com/mfaportal/mfaportal/views"
+)
+
+func (a *app) loginPage(c echo.Context, s *middleware.Session) views.LoginPage {
+	v := views.LoginPage{Page: a.page(c, "Log in", s), AskOrg: a.org == ""}
+	if a.dev != nil {
+		v.Dev = &views.Dev{OutboxURL: a.dev.OutboxURL}
+		for _, d := range a.dev.Accounts {
+			if a.org != "" && d.Organization != a.org {
+				continue
+			}
+			note := "text message codes off"
+			switch {
+			case d.Admin:
+				note = "admin"
+			case d.Phone != "":
+				note = "codes to " + phone.Mask(d.Phone)
+			}
+			v.Dev.Accounts = append(v.Dev.Accounts, views.DemoAccount{
+				Organization: d.Organization, OrganizationName: d.OrganizationName, Email: d.Email, Name: d.Name, Note: note,
+			})
+		}
+	}
+	return v
+}
+
+// loginForm asks for the e-mail address the magic link goes to.
+func (a *app) loginForm(c echo.Context) error {
+	s := a.session(c)
+	if s.IsLoggedIn() {
+		return a.redirect(c, "/")
+	}
+	v := a.loginPage(c, s)
+	if s.Flash != "" {
+		v.Notice, s.Flash = s.Flash, ""
+		if err := a.save(c, s); err != nil {
+			return err
+		}
+	}
+	return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
+}
+
+// loginSend e-mails a magic link (Stytch login_or_signup).
+func (a *app) loginSend(c echo.Context) error {
+	s := a.session(c)
+	v := a.loginPage(c, s)
+	v.Email = strings.TrimSpace(c.FormValue("email"))
+	org := a.org
+	if org == "" {
+		v.Organization = strings.ToLower(strings.TrimSpace(c.FormValue("organization")))
+		org = v.Organization
+	}
+	if addr, err := mail.ParseAddress(v.Email); err != nil || addr.Address != v.Email || !strings.Contains(v.Email, ".") {
+		v.Errors = append(v.Errors, views.FieldError{Field: "email", Message: "Enter your work e-mail address, like name@example.com."})
+	}
+	if a.org == "" && !validSlug(v.Organization) {
+		v.Errors = append(v.Errors, views.FieldError{Field: "organization", Message: "Enter your organization's short name, like acme (letters, digits, dashes)."})
+	}
+	if len(v.Errors) > 0 {
+		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
+	}
+	_, err := a.stytch.LoginOrSignup(c.Request().Context(), stytchclient.LoginOrSignupRequest{
+		OrganizationID:    org,
+		EmailAddress:      v.Email,
+		LoginRedirectURL:  a.publicURL + a.base + "/authenticate",
+		SignupRedirectURL: a.publicURL + a.base + "/authenticate",
+		Locale:            smsLocale(c.Request().Header.Get("Accept-Language")),
+	})
+	switch {
+	case stytchclient.IsErrorType(err, stytchclient.ErrOrganizationNotFound, "invalid_organization_id", "invalid_organization_slug"):
+		v.Errors = append(v.Errors, views.FieldError{Field: "organization", Message: "We couldn't find an organization called \u201c" + v.Organization + "\u201d. Check the spelling."})
+		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
+	case stytchclient.IsErrorType(err, "invalid_email", "email_jit_provisioning_not_allowed", "unauthorized_action", "invalid_email_for_jit_provisioning"):
+		v.Errors = append(v.Errors, views.FieldError{Field: "email", Message: "This e-mail address can't be used to log in to this organization."})
+		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
+	case err != nil:
+		return err
+	}
+	s.Email = v.Email
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	return a.redirect(c, "/login/sent")
+}
+
+func validSlug(s string) bool {
+	if len(s) < 2 || len(s) > 128 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == '~') {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *app) loginSent(c echo.Context) error {
+	s := a.session(c)
+	v := views.LoginSentPage{Page: a.page(c, "Check your e-mail", s), Email: s.Email}
+	return a.render(c, http.StatusOK, v.Page, views.LoginSentContent(v))
+}
+
+// authenticate is where the magic link lands.
+func (a *app) authenticate(c echo.Context) error {
+	token := c.QueryParam("token")
+	if c.QueryParam("stytch_token_type") != "multi_tenant_magic_links" || token == "" {
+		return a.linkProblem(c, "That sign-in link is incomplete. Enter your e-mail address to get a new one.")
+	}
+	res, err := a.stytch.AuthenticateMagicLink(c.Request().Context(), stytchclient.AuthenticateMagicLinkRequest{
+		MagicLinksToken: token,
+		Locale:          smsLocale(c.Request().Header.Get("Accept-Language")),
+	})
+	if stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthMagicLink, stytchclient.ErrMagicLinkNotFound) {
+		return a.linkProblem(c, "That sign-in link has expired or was already used. Enter your e-mail address to get a new one.")
+	}
+	if err != nil {
+		return err
+	}
+	// A new cookie at login: nothing from before survives.
+	s := &middleware.Session{}
+	c.Set(sessionKey, s)
+	setProfile(s, res.Member, res.Organization, nil)
+	if res.MemberAuthenticated {
+		a.setTokens(s, res.SessionToken, res.SessionJWT)
+		if res.MemberSession != nil {
+			setProfile(s, res.Member, res.Organization, res.MemberSession.Roles)
+		}
+		s.Flash = "You're logged in."
+		if err := a.sessions.Renew(c.Response(), c.Request(), s); err != nil {
+			return err
+		}
+		return a.redirect(c, "/")
+	}
+	// MFA applies: keep the intermediate session token, only in the cookie.
+	s.IntermediateSessionToken = res.IntermediateSessionToken
+	next := "/verify"
+	switch {
+	case res.MFARequired != nil && res.MFARequired.SecondaryAuthInitiated == "sms_otp":
+		s.Flow = a.newCodeFlow(flowLogin, res.Member.MFAPhoneNumber)
+		s.Flow.AutoSent = true
+	case res.Member.MFAPhoneNumber != "":
+		// Stytch did not text a code on its own (the member's default
+		// method is another one): text it now.
+		if err := a.sendCode(c, s, flowLogin, ""); err != nil {
+			return err
+		}
+	default:
+		s.Flow = &middleware.Flow{Kind: flowLoginEnroll}
+		next = "/login/phone"
+	}
+	if err := a.sessions.Renew(c.Response(), c.Request(), s); err != nil {
+		return err
+	}
+	return a.redirect(c, next)
+}
+
+func (a *app) linkProblem(c echo.Context, notice string) error {
+	s := a.session(c)
+	v := a.loginPage(c, s)
+	v.Notice = notice
+	v.Title = "Sign-in link problem"
+	return a.render(c, http.StatusBadRequest, v.Page, views.LoginContent(v))
+}
+
+// loginPhoneForm: the organization requires MFA and the member has no
+// phone yet, so they set one up as part of logging in.
+func (a *app) loginPhoneForm(c echo.Context) error {
+	s := a.session(c)
+	if !s.InLogin() || s.Flow == nil || s.Flow.Kind != flowLoginEnroll {
+		return redirectTo("/login")
+	}
+	return a.renderPhone(c, s, views.PurposeLogin, "", "", nil)
+}
+
+func (a *app) loginPhoneSend(c echo.Context) error {
+	s := a.session(c)
+	if !s.InLogin() || s.Flow == nil || s.Flow.Kind != flowLoginEnroll {
+		return redirectTo("/login")
+	}
+	return a.sendToNewPhone(c, s, views.PurposeLogin, flowLoginEnroll)
+}
+
+// logout revokes the Stytch session and forgets the cookie. A session
+// Stytch no longer knows is already gone, which is what we want.
+func (a *app) logout(c echo.Context) error {
+	s := a.session(c)
+	if s.SessionToken != "" {
+		_, err := a.stytch.RevokeSession(c.Request().Context(), stytchclient.RevokeSessionRequest{SessionToken: s.SessionToken}, stytchclient.MemberAuth{})
+		if err != nil && !stytchclient.IsErrorType(err, stytchclient.ErrSessionNotFound) {
+			return err
+		}
+	}
+	if err := a.sessions.Clear(c.Response(), c.Request()); err != nil {
+		return err
+	}
+	fresh := &middleware.Session{Flash: "You're logged out."}
+	c.Set(sessionKey, fresh)
+	if err := a.save(c, fresh); err != nil {
+		return err
+	}
+	return a.redirect(c, "/login")
+}
+
+// smsLocale is the first language of the browser's list that Stytch's
+// messages support ("" leaves Stytch's default, English).
+func smsLocale(acceptLanguage string) string {
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		switch {
+		case tag == "pt-br":
+			return "pt-br"
+		case tag == "en" || strings.HasPrefix(tag, "en-"):
+			return "en"
+		case tag == "es" || strings.HasPrefix(tag, "es-"):
+			return "es"
+		case tag == "fr" || strings.HasPrefix(tag, "fr-"):
+			return "fr"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/views"
+)
+
+// Replacing the phone: Stytch cannot change a number in place, so the
+// member first proves the current phone (a step-up code), then we delete
+// it, then the member enrolls the new one.
+
+func (a *app) replaceConfirm(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if !hasConfirmedPhone(s) {
+		return redirectTo("/enroll")
+	}
+	v := views.ConfirmPage{
+		Page:        a.page(c, "Change your phone number", s),
+		Kind:        views.CodeStepUp,
+		PhoneMasked: phone.Mask(s.Profile.Phone),
+	}
+	v.ActionURL, v.CancelURL = v.URL("/replace"), v.URL("/")
+	return a.render(c, http.StatusOK, v.Page, views.ConfirmContent(v))
+}
+
+func (a *app) replaceStart(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if !hasConfirmedPhone(s) {
+		return redirectTo("/enroll")
+	}
+	if err := a.sendCode(c, s, flowStepUp, ""); err != nil {
+		return err
+	}
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	return a.redirect(c, "/verify")
+}
+
+// removeOldPhone runs once the step-up code is confirmed: it deletes the
+// current number with the member's own session (Stytch's RBAC applies)
+// and moves on to adding the new one.
+func (a *app) removeOldPhone(c echo.Context, s *middleware.Session) error {
+	// The step-up already refreshed the session; keep it even if the delete fails.
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	res, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s))
+	if err != nil {
+		pe := describe(err)
+		pe.heading = "Your phone number was not changed"
+		pe.message += " Your current phone still receives your sign-in codes."
+		pe.retryURL, pe.retryLabel = "/replace", "Start again"
+		return pe
+	}
+	a.log.InfoContext(ctx, "mfa phone removed", "member_id", s.MemberID, "request_id", res.RequestID)
+	setProfile(s, res.Member, res.Organization, adminRoles(s))
+	s.Flow = &middleware.Flow{Kind: flowReplace}
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	return a.redirect(c, "/enroll")
+}

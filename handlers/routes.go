@@ -1,0 +1,34 @@
+package handlers
+
+import "github.com/labstack/echo/v4"
+
+// routes lists every route of the application, relative to the mount point.
+func (a *app) routes(g *echo.Group) {
+	g.GET("/healthz", a.healthz)
+	g.GET("/static/*", a.serveStatic)
+
+	// Logging in: e-mail magic link, then the SMS code when MFA applies.
+	g.GET("/login", a.loginForm)
+	g.POST("/login", a.loginSend)
+	g.GET("/login/sent", a.loginSent)
+	g.GET("/authenticate", a.authenticate)
+	g.GET("/login/phone", a.loginPhoneForm)
+	g.POST("/login/phone", a.loginPhoneSend)
+	g.POST("/logout", a.logout)
+
+	// The member's own security settings.
+	g.GET("/", a.settings)
+	g.GET("/enroll", a.enrollForm)
+	g.POST("/enroll", a.enrollSend)
+	g.POST("/enroll/turn-on", a.turnOnSend)
+	g.GET("/replace", a.replaceConfirm)
+	g.POST("/replace", a.replaceStart)
+	g.GET("/unenroll", a.unenrollConfirm)
+	g.POST("/unenroll", a.unenrollStart)
+
+	// Entering a code, for every flow that texts one.
+	g.GET("/verify", a.verifyForm)
+	g.POST("/verify", a.verifyCode)
+	g.POST("/verify/resend", a.verifyResend)
+	g.POST("/verify/cancel", a.verifyCancel)
+}

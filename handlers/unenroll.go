@@ -1,0 +1,57 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/stytchclient"
+	"github.com/mfaportal/mfaportal/views"
+)
+
+const requiredByOrg = "Your organization requires two-step verification for everyone, so it can't be turned off."
+
+// unenrollConfirm explains turning MFA off, or why it isn't possible.
+func (a *app) unenrollConfirm(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if !hasConfirmedPhone(s) || !s.Profile.MFAEnrolled {
+		return redirectTo("/")
+	}
+	v := views.ConfirmPage{
+		Page:        a.page(c, "Turn off text message codes", s),
+		Kind:        views.CodeUnenroll,
+		PhoneMasked: phone.Mask(s.Profile.Phone),
+	}
+	v.ActionURL, v.CancelURL = v.URL("/unenroll"), v.URL("/")
+	if s.Profile.MFAPolicy == stytchclient.MFAPolicyRequiredForAll {
+		v.Blocked = requiredByOrg
+	}
+	return a.render(c, http.StatusOK, v.Page, views.ConfirmContent(v))
+}
+
+// unenrollStart texts a code to the current phone; the code page then
+// confirms it with set_mfa_enrollment "unenroll".
+func (a *app) unenrollStart(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if !hasConfirmedPhone(s) || !s.Profile.MFAEnrolled {
+		return redirectTo("/")
+	}
+	if s.Profile.MFAPolicy == stytchclient.MFAPolicyRequiredForAll {
+		return &pageError{status: http.StatusForbidden, heading: "Two-step verification can't be turned off",
+			message: requiredByOrg, nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
+	}
+	if err := a.sendCode(c, s, flowUnenroll, ""); err != nil {
+		return err
+	}
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	return a.redirect(c, "/verify")
+}
