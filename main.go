@@ -82,10 +82,13 @@ type configError struct{ error }
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	// Whatever a log line carries, tokens and codes never reach the log
+	// and phone numbers are masked.
+	return slog.New(middleware.NewRedactingHandler(h))
 }
 
 // Main is the running program: the app's server and, without credentials,

@@ -53,6 +53,12 @@ func (a *app) handleError(err error, c echo.Context) {
 		}
 		return
 	}
+	// Stytch no longer knows the session (revoked, expired): log in again,
+	// whichever action found out.
+	if stytchclient.IsErrorType(err, stytchclient.ErrSessionNotFound) && a.session(c).IsLoggedIn() {
+		a.handleError(a.endSession(c, "Your session has ended. Please log in again."), c)
+		return
+	}
 	pe := describe(err)
 	ctx := c.Request().Context()
 	switch {

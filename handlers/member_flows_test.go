@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/mfaportal/mfaportal/handlers"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
 )
 
@@ -395,4 +397,25 @@ func TestHTMXGetsPartialsAndHXLocation(t *testing.T) {
 
 func allCountries(o *handlers.Options) {
 	o.SMSPolicy = phone.AllowAll()
+}
+
+// A session revoked at Stytch is refused at the next action that changes
+// MFA, even while its JWT is still fresh: those always go to Stytch.
+func TestRevokedSessionIsRefusedAtOnce(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	max := e.demo.Organization.Member
+	b.login("acme", max.Email)
+	b.get("/enroll")
+	if _, err := e.opts.Stytch.RevokeSession(context.Background(), stytchclient.RevokeSessionRequest{MemberID: max.ID}, stytchclient.MemberAuth{}); err != nil {
+		t.Fatal(err)
+	}
+	p := b.post("/enroll", url.Values{"region": {"US"}, "number": {"2015550177"}})
+	if p.status != http.StatusSeeOther || !strings.HasSuffix(p.location, "/login") {
+		t.Fatalf("revoked session: %d %q\n%s", p.status, p.location, p.body)
+	}
+	contains(t, b.follow(p), "main", "Your session has ended")
+	if st := e.member(max); st.Phone != "" {
+		t.Fatalf("a revoked session linked a phone: %+v", st)
+	}
 }
