@@ -87,8 +87,9 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 		h = slog.NewJSONHandler(w, opts)
 	}
 	// Whatever a log line carries, tokens and codes never reach the log
-	// and phone numbers are masked.
-	return slog.New(middleware.NewRedactingHandler(h))
+	// and phone numbers are masked; lines logged while serving a request
+	// carry its id.
+	return slog.New(middleware.NewRequestIDHandler(middleware.NewRedactingHandler(h)))
 }
 
 // Main is the running program: the app's server and, without credentials,

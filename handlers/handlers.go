@@ -170,6 +170,11 @@ func New(opts Options) (http.Handler, error) {
 	e.HTTPErrorHandler = a.handleError
 	e.Use(echo.WrapMiddleware(middleware.RequestLog(a.log)))
 	e.Use(echo.WrapMiddleware(middleware.Recover(a.log, nil)))
+	e.Use(echomw.GzipWithConfig(echomw.GzipConfig{
+		Level:     5,
+		MinLength: 1024,
+		Skipper:   func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, a.base+"/static/") },
+	}))
 	e.Use(echo.WrapMiddleware(middleware.SecurityHeaders(middleware.HeadersConfig{
 		FrameAncestors: opts.FrameAncestors,
 		StaticPrefix:   a.base + "/static/",

@@ -203,12 +203,7 @@ func (a *app) logout(c echo.Context) error {
 			return err
 		}
 	}
-	if err := a.sessions.Clear(c.Response(), c.Request()); err != nil {
-		return err
-	}
-	fresh := &middleware.Session{Flash: "You're logged out."}
-	c.Set(sessionKey, fresh)
-	if err := a.save(c, fresh); err != nil {
+	if err := a.startOver(c, "You're logged out."); err != nil {
 		return err
 	}
 	return a.redirect(c, "/login")

@@ -79,15 +79,18 @@ func (a *app) refreshSession(ctx context.Context, s *middleware.Session) error {
 // endSession forgets a session Stytch no longer knows (revoked, expired)
 // and sends the member to log in again.
 func (a *app) endSession(c echo.Context, notice string) error {
-	if err := a.sessions.Clear(c.Response(), c.Request()); err != nil {
-		return err
-	}
-	fresh := &middleware.Session{Flash: notice}
-	c.Set(sessionKey, fresh)
-	if err := a.save(c, fresh); err != nil {
+	if err := a.startOver(c, notice); err != nil {
 		return err
 	}
 	return redirectTo("/login")
+}
+
+// startOver replaces the session with an empty one (logged out) that
+// carries only a notice for the login page.
+func (a *app) startOver(c echo.Context, notice string) error {
+	fresh := &middleware.Session{Flash: notice}
+	c.Set(sessionKey, fresh)
+	return a.sessions.Renew(c.Response(), c.Request(), fresh)
 }
 
 // setProfile caches what the pages show about the member, from a Stytch

@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"compress/gzip"
 	"io/fs"
-	"mime"
 	"net/http"
-	"path"
 	"strings"
 	"time"
 
@@ -26,8 +25,8 @@ type staticFiles struct {
 
 type staticFile struct {
 	body []byte
+	gz   []byte // gzip of body, served to browsers that accept it
 	hash string
-	ct   string
 }
 
 func newStaticFiles(prefix string) (*staticFiles, error) {
@@ -41,11 +40,13 @@ func newStaticFiles(prefix string) (*staticFiles, error) {
 			return err
 		}
 		sum := sha256.Sum256(b)
-		ct := mime.TypeByExtension(path.Ext(p))
-		if ct == "" {
-			ct = "application/octet-stream"
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(b)
+		if err := zw.Close(); err != nil {
+			return err
 		}
-		sf.files[p] = staticFile{body: b, hash: hex.EncodeToString(sum[:])[:12], ct: ct}
+		sf.files[p] = staticFile{body: b, gz: gz.Bytes(), hash: hex.EncodeToString(sum[:])[:12]}
 		return nil
 	})
 	return sf, err
@@ -74,6 +75,13 @@ func (a *app) serveStatic(c echo.Context) error {
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
-	http.ServeContent(c.Response(), c.Request(), name, time.Time{}, bytes.NewReader(f.body))
+	h.Add("Vary", "Accept-Encoding")
+	body := f.body
+	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
+		body = f.gz
+		h.Set("Content-Encoding", "gzip")
+	}
+	// ServeContent answers If-None-Match with 304 and sets the type from the name.
+	http.ServeContent(c.Response(), c.Request(), name, time.Time{}, bytes.NewReader(body))
 	return nil
 }

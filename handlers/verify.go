@@ -202,9 +202,7 @@ func (a *app) verifyCancel(c echo.Context) error {
 		return a.redirect(c, "/")
 	}
 	if usesIST(s.Flow.Kind) {
-		fresh := &middleware.Session{Flash: "Logging in was cancelled."}
-		c.Set(sessionKey, fresh)
-		if err := a.sessions.Renew(c.Response(), c.Request(), fresh); err != nil {
+		if err := a.startOver(c, "Logging in was cancelled."); err != nil {
 			return err
 		}
 		return a.redirect(c, "/login")

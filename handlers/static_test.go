@@ -1,0 +1,61 @@
+package handlers_test
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// Static files: versioned URLs cached for a year, an ETag, gzip.
+func TestStaticFilesAreVersionedCachedAndCompressed(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	p := b.get("/login")
+	src, ok := p.doc.Find(`script[src*="htmx-2.0.11.min.js"]`).Attr("src")
+	if !ok || !strings.Contains(src, "?v=") {
+		t.Fatalf("htmx script URL %q is not versioned", src)
+	}
+	css, _ := p.doc.Find(`link[rel=stylesheet]`).Attr("href")
+
+	for _, u := range []string{src, css} {
+		req, _ := http.NewRequest(http.MethodGet, e.app.URL+u, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%s: %d, encoding %q", u, res.StatusCode, res.Header.Get("Content-Encoding"))
+		}
+		if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") || !strings.Contains(cc, "max-age=31536000") {
+			t.Errorf("%s: Cache-Control %q", u, cc)
+		}
+		zr, err := gzip.NewReader(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(zr)
+		res.Body.Close()
+		if len(body) < 100 {
+			t.Errorf("%s: %d bytes after gunzip", u, len(body))
+		}
+		etag := res.Header.Get("ETag")
+		if etag == "" {
+			t.Fatalf("%s: no ETag", u)
+		}
+		req.Header.Set("If-None-Match", etag)
+		res, err = http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotModified {
+			t.Errorf("%s with If-None-Match: %d, want 304", u, res.StatusCode)
+		}
+	}
+	if p := b.get("/static/nope.js"); p.status != http.StatusNotFound {
+		t.Errorf("unknown static file: %d", p.status)
+	}
+}
