@@ -2,9 +2,9 @@ package handlers
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
-	"compress/gzip"
 	"io/fs"
 	"net/http"
 	"strings"
