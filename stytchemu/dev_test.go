@@ -15,11 +15,11 @@ import (
 func TestCredentials(t *testing.T) {
 	v := newEnv(t)
 	path := "/v1/b2b/organizations/acme"
-	v.req("GET", path, nil, noAuth).fails(http.StatusUnauthorized, stytchclient.ErrUnauthorizedCredentials)
+	v.req("GET", path, nil, noAuth, invalidRequest).fails(http.StatusUnauthorized, stytchclient.ErrUnauthorizedCredentials)
 	v.req("GET", path, nil, basic(v.emu.ProjectID(), "wrong")).fails(http.StatusUnauthorized, stytchclient.ErrUnauthorizedCredentials)
 	v.req("GET", path, nil, basic("project-test-other", v.emu.Secret())).fails(http.StatusUnauthorized, stytchclient.ErrUnauthorizedCredentials)
 	v.req("GET", path, nil).ok(nil)
-	v.req("GET", "/v1/b2b/unknown", nil).fails(http.StatusNotFound, "route_not_found")
+	v.req("GET", "/v1/b2b/unknown", nil, invalidRequest).fails(http.StatusNotFound, "route_not_found")
 }
 
 func TestFaults(t *testing.T) {
@@ -42,7 +42,7 @@ func TestFaults(t *testing.T) {
 		t.Fatalf("stored fault: %+v", f)
 	}
 	addFault(map[string]any{"path": path, "status": 429, "count": 2, "retry_after": "5"})
-	v.req("GET", path, nil, noAuth).fails(http.StatusServiceUnavailable, "service_unavailable")
+	v.req("GET", path, nil, noAuth, invalidRequest).fails(http.StatusServiceUnavailable, "service_unavailable")
 	r := v.req("GET", path, nil)
 	r.fails(http.StatusTooManyRequests, stytchclient.ErrTooManyRequests)
 	if r.header.Get("Retry-After") != "5" {
@@ -50,12 +50,12 @@ func TestFaults(t *testing.T) {
 	}
 	v.req("GET", path, nil).fails(http.StatusTooManyRequests, stytchclient.ErrTooManyRequests)
 	v.req("GET", path, nil).ok(nil)
-	v.req("GET", path, nil, noAuth).fails(http.StatusUnauthorized, stytchclient.ErrUnauthorizedCredentials)
+	v.req("GET", path, nil, noAuth, invalidRequest).fails(http.StatusUnauthorized, stytchclient.ErrUnauthorizedCredentials)
 
 	// A non-JSON body, for any method, on JWKS too.
 	jwks := "/v1/b2b/sessions/jwks/" + v.emu.ProjectID()
 	addFault(map[string]any{"path": jwks, "status": 502, "body": "<html>bad gateway</html>"})
-	r = v.req("GET", jwks, nil, noAuth)
+	r = v.req("GET", jwks, nil, noAuth, v.notStytch())
 	if r.status != 502 || string(r.body) != "<html>bad gateway</html>" || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 		t.Fatalf("body fault: %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfaportal/mfaportal/internal/openapitest"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
 )
@@ -18,25 +19,40 @@ import (
 // start is the fake clock's first reading in every test.
 var start = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 
-// env is a seeded emulator behind a real HTTP server, on a fake clock.
+// env is a seeded emulator behind a real HTTP server, on a fake clock. The
+// server is wrapped in the OpenAPI harness, so every request a test sends
+// and every answer the emulator gives (/dev/ aside) is checked against
+// Stytch's spec; a request a test sends invalid on purpose says so with
+// invalidRequest. Where the spec is absent (outside CI) spec is nil and the
+// tests run unchecked.
 type env struct {
 	t     *testing.T
 	emu   *stytchemu.Emulator
 	srv   *httptest.Server
 	clock *stytchemu.FakeClock
 	demo  stytchemu.Demo
+	spec  *openapitest.Spec
+	// bare serves the same emulator without the harness, for notStytch.
+	bare *httptest.Server
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	spec := openapitest.LoadIfPresent(t) // nil, and logged, where the spec is absent outside CI
 	clock := stytchemu.NewFakeClock(start)
 	emu, err := stytchemu.New(stytchemu.Options{Clock: clock, Seed: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(emu.Handler())
+	var h http.Handler = emu.Handler()
+	if spec != nil {
+		h = spec.Handler(t, h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, emu: emu, srv: srv, clock: clock, demo: emu.Demo()}
+	bare := httptest.NewServer(emu.Handler())
+	t.Cleanup(bare.Close)
+	return &env{t: t, emu: emu, srv: srv, clock: clock, demo: emu.Demo(), spec: spec, bare: bare}
 }
 
 type resp struct {
@@ -49,13 +65,36 @@ type resp struct {
 // opt changes a request before it is sent.
 type opt func(*http.Request)
 
+// noAuth sends no credentials. Only JWKS is valid without them, so
+// elsewhere combine it with invalidRequest.
 func noAuth(r *http.Request) { r.Header.Del("Authorization") }
+
+// invalidRequest marks a request the test sends invalid on purpose (no
+// credentials, malformed JSON, a missing required field, an unknown route):
+// the harness then checks only the emulator's answer, and fails the test if
+// the request is in fact valid.
+func invalidRequest(r *http.Request) { openapitest.ExpectInvalidRequest(r) }
+
 func asSession(tok string) opt {
 	return func(r *http.Request) { r.Header.Set("X-Stytch-Member-Session", tok) }
 }
 func asJWT(jwt string) opt {
 	return func(r *http.Request) { r.Header.Set("X-Stytch-Member-SessionJWT", jwt) }
 }
+
+// notStytch sends the request to the emulator past the harness. It is only
+// for a fault whose answer stands for a proxy or gateway failing in front of
+// Stytch (a non-JSON body), which is by design not an answer of Stytch's.
+func (v *env) notStytch() opt {
+	return func(r *http.Request) {
+		u, err := url.Parse(v.bare.URL)
+		if err != nil {
+			v.t.Fatal(err)
+		}
+		r.URL.Host, r.Host = u.Host, u.Host
+	}
+}
+
 func withHeader(k, v string) opt            { return func(r *http.Request) { r.Header.Set(k, v) } }
 func basic(user, pass string) opt           { return func(r *http.Request) { r.SetBasicAuth(user, pass) } }
 func (v *env) path(format string) string    { return v.srv.URL + format }
@@ -177,14 +216,14 @@ func (v *env) code(phone string) string {
 	return msg.Code
 }
 
-func (v *env) send(body map[string]any) *resp {
+func (v *env) send(body map[string]any, opts ...opt) *resp {
 	v.t.Helper()
-	return v.req("POST", "/v1/b2b/otps/sms/send", body)
+	return v.req("POST", "/v1/b2b/otps/sms/send", body, opts...)
 }
 
-func (v *env) auth(body map[string]any) *resp {
+func (v *env) auth(body map[string]any, opts ...opt) *resp {
 	v.t.Helper()
-	return v.req("POST", "/v1/b2b/otps/sms/authenticate", body)
+	return v.req("POST", "/v1/b2b/otps/sms/authenticate", body, opts...)
 }
 
 func (v *env) member(orgID, memberID string) stytchclient.Member {

@@ -40,7 +40,7 @@ func TestMagicLinkLoginWithoutMFA(t *testing.T) {
 	}
 	v.req("POST", "/v1/b2b/magic_links/authenticate", map[string]any{"magic_links_token": token}).fails(http.StatusUnauthorized, stytchclient.ErrUnableToAuthMagicLink)
 	v.req("POST", "/v1/b2b/magic_links/authenticate", map[string]any{"magic_links_token": "nope"}).fails(http.StatusNotFound, stytchclient.ErrMagicLinkNotFound)
-	v.req("POST", "/v1/b2b/magic_links/authenticate", map[string]any{}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
+	v.req("POST", "/v1/b2b/magic_links/authenticate", map[string]any{}, invalidRequest).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
 }
 
 func TestMagicLinkExpiresAndRedirects(t *testing.T) {

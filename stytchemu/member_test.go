@@ -36,28 +36,28 @@ func TestGetMemberAndOrganization(t *testing.T) {
 func TestCreateOrganizationAndMember(t *testing.T) {
 	v := newEnv(t)
 	var org stytchclient.OrganizationResponse
-	v.req("POST", "/v1/b2b/organizations", map[string]any{"organization_name": "Initech", "mfa_policy": "REQUIRED_FOR_ALL"}).ok(&org)
+	v.req("POST", "/v1/b2b/organizations", map[string]any{"organization_name": "Initrode", "mfa_policy": "REQUIRED_FOR_ALL"}).ok(&org)
 	o := org.Organization
-	if o.OrganizationSlug != "initech" || o.MFAPolicy != "REQUIRED_FOR_ALL" || o.MFAMethods != "ALL_ALLOWED" || o.EmailAllowedDomains == nil {
+	if o.OrganizationSlug != "initrode" || o.MFAPolicy != "REQUIRED_FOR_ALL" || o.MFAMethods != "ALL_ALLOWED" || o.EmailAllowedDomains == nil {
 		t.Fatalf("org: %+v", o)
 	}
-	v.req("POST", "/v1/b2b/organizations", map[string]any{"organization_name": "Initech 2", "organization_slug": "initech"}).fails(http.StatusBadRequest, stytchclient.ErrDuplicateSlug)
-	v.req("POST", "/v1/b2b/organizations", map[string]any{}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
+	v.req("POST", "/v1/b2b/organizations", map[string]any{"organization_name": "Initrode 2", "organization_slug": "initrode"}).fails(http.StatusBadRequest, stytchclient.ErrDuplicateSlug)
+	v.req("POST", "/v1/b2b/organizations", map[string]any{}, invalidRequest).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
 	v.req("POST", "/v1/b2b/organizations", map[string]any{"organization_name": "X", "mfa_policy": "SOMETIMES"}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
 
-	path := "/v1/b2b/organizations/initech/members"
+	path := "/v1/b2b/organizations/initrode/members"
 	var mem stytchclient.MemberResponse
-	v.req("POST", path, map[string]any{"email_address": "peter@initech.example", "name": "Peter", "mfa_phone_number": newPhone, "roles": []string{"stytch_admin"}}).ok(&mem)
+	v.req("POST", path, map[string]any{"email_address": "peter@initrode.example", "name": "Peter", "mfa_phone_number": newPhone, "roles": []string{"stytch_admin"}}).ok(&mem)
 	if mem.Member.Status != "active" || !mem.Member.IsAdmin || mem.Member.MFAPhoneNumber != newPhone || mem.Member.OrganizationID != o.OrganizationID {
 		t.Fatalf("member: %+v", mem.Member)
 	}
-	v.req("POST", path, map[string]any{"email_address": "PETER@initech.example"}).fails(http.StatusBadRequest, stytchclient.ErrDuplicateEmail)
-	v.req("POST", path, map[string]any{"email_address": "milton@initech.example", "mfa_phone_number": newPhone}).fails(http.StatusBadRequest, stytchclient.ErrDuplicateMemberPhoneNumber)
-	v.req("POST", path, map[string]any{"email_address": "bob@initech.example", "create_member_as_pending": true}).ok(&mem)
+	v.req("POST", path, map[string]any{"email_address": "PETER@initrode.example"}).fails(http.StatusBadRequest, stytchclient.ErrDuplicateEmail)
+	v.req("POST", path, map[string]any{"email_address": "milton@initrode.example", "mfa_phone_number": newPhone}).fails(http.StatusBadRequest, stytchclient.ErrDuplicateMemberPhoneNumber)
+	v.req("POST", path, map[string]any{"email_address": "bob@initrode.example", "create_member_as_pending": true}).ok(&mem)
 	if mem.Member.Status != "pending" {
 		t.Fatalf("pending expected: %+v", mem.Member)
 	}
-	v.req("POST", path, map[string]any{}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
+	v.req("POST", path, map[string]any{}, invalidRequest).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
 }
 
 func TestUpdateMember(t *testing.T) {
@@ -139,6 +139,6 @@ func TestSearchMembers(t *testing.T) {
 	v.req("POST", path, map[string]any{"organization_ids": []string{acme.ID}, "query": q(op("member_email_fuzzy", "er"))}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
 	v.req("POST", path, map[string]any{"organization_ids": []string{acme.ID}, "query": q(op("favourite_colour", "red"))}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
 	v.req("POST", path, map[string]any{"organization_ids": []string{acme.ID}, "cursor": "garbage"}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
-	v.req("POST", path, map[string]any{}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
+	v.req("POST", path, map[string]any{}, invalidRequest).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
 	v.req("POST", path, map[string]any{"organization_ids": []string{"nope"}}).fails(http.StatusNotFound, stytchclient.ErrOrganizationNotFound)
 }

@@ -126,8 +126,8 @@ func TestSessionArgumentsOnAuthenticate(t *testing.T) {
 	v.auth(with(with(base, "session_token", tok), "intermediate_session_token", "x")).fails(http.StatusBadRequest, stytchclient.ErrTooManySessionArguments)
 	v.auth(with(base, "session_token", "nope")).fails(http.StatusNotFound, stytchclient.ErrSessionNotFound)
 	v.auth(with(base, "intermediate_session_token", "nope")).fails(http.StatusNotFound, stytchclient.ErrIntermediateSessionNotFound)
-	v.auth(map[string]any{"organization_id": acme.ID, "member_id": acme.Member.ID, "session_token": tok}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
-	v.req("POST", "/v1/b2b/otps/sms/authenticate", `{"organization_id":`).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
+	v.auth(map[string]any{"organization_id": acme.ID, "member_id": acme.Member.ID, "session_token": tok}, invalidRequest).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
+	v.req("POST", "/v1/b2b/otps/sms/authenticate", `{"organization_id":`, invalidRequest).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
 }
 
 func TestSendPhoneRules(t *testing.T) {
@@ -149,7 +149,7 @@ func TestSendPhoneRules(t *testing.T) {
 	v.send(map[string]any{"organization_id": glx.Slug, "member_id": glx.Member.ID, "mfa_phone_number": newPhone}).ok(nil)
 	v.send(map[string]any{"organization_id": acme.ID, "member_id": "member-test-nope"}).fails(http.StatusNotFound, stytchclient.ErrMemberNotFound)
 	v.send(map[string]any{"organization_id": "nope", "member_id": acme.Member.ID}).fails(http.StatusNotFound, stytchclient.ErrOrganizationNotFound)
-	v.send(map[string]any{"organization_id": acme.ID}).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
+	v.send(map[string]any{"organization_id": acme.ID}, invalidRequest).fails(http.StatusBadRequest, stytchclient.ErrBadRequest)
 }
 
 func TestMFABypassProtection(t *testing.T) {
@@ -317,7 +317,7 @@ func TestSendAndAuthenticateChecks(t *testing.T) {
 	gusLogin := v.login(glx.ID, glx.Member.Email)
 	body := map[string]any{"organization_id": acme.ID, "member_id": acme.Member.ID, "mfa_phone_number": newPhone}
 	v.send(with(body, "intermediate_session_token", gusLogin.IntermediateSessionToken)).fails(http.StatusBadRequest, stytchclient.ErrInvalidISTForOrganization)
-	v.send(with(body, "locale", "xx")).fails(http.StatusBadRequest, stytchclient.ErrInvalidLocale)
+	v.send(with(body, "locale", "xx"), invalidRequest).fails(http.StatusBadRequest, stytchclient.ErrInvalidLocale)
 	v.send(with(with(body, "session_token", "a"), "session_jwt", "b")).fails(http.StatusBadRequest, stytchclient.ErrTooManySessionArguments)
 
 	var pending stytchclient.MemberResponse

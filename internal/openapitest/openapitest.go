@@ -14,6 +14,16 @@
 // the spec does not have is a failure. The emulator's own /dev/ endpoints are
 // skipped, and counted as skipped.
 //
+// A test that sends a bad request on purpose (no credentials, malformed
+// JSON, a missing required field, an unknown route) marks that one request
+// with the header X-Openapitest-Expect: invalid-request (see
+// [ExpectInvalidRequest]). The harness strips the header before the request
+// goes on, does not fail the test over the request, and still checks the
+// answer: against the operation when the path is Stytch's, and always for
+// Stytch's error body. A marked request that turns out to be valid, an
+// unknown value of the header, and a success answer to a marked request the
+// spec cannot route all fail the test, so the marker cannot hide anything.
+//
 // Typical use, in a test of the emulator or of the client:
 //
 //	spec := openapitest.Load(t)
@@ -52,6 +62,19 @@ import (
 // which are not Stytch's and are not checked.
 const DevPathPrefix = "/dev/"
 
+// ExpectHeader marks a request the test sends invalid on purpose; its only
+// accepted value is InvalidRequest. The harness removes it before the request
+// reaches the server.
+const (
+	ExpectHeader   = "X-Openapitest-Expect"
+	InvalidRequest = "invalid-request"
+)
+
+// ExpectInvalidRequest marks r as deliberately invalid: the harness skips
+// the request check for it but still checks the answer (see the package
+// documentation).
+func ExpectInvalidRequest(r *http.Request) { r.Header.Set(ExpectHeader, InvalidRequest) }
+
 // Paths Stytch serves without credentials (stytch-api.md §0, §13).
 var unauthenticatedPaths = map[string]bool{
 	"/v1/b2b/sessions/jwks/{project_id}": true,
@@ -86,9 +109,13 @@ type Spec struct {
 
 // Stats counts what a Spec has checked. A request counts once it was routed
 // to an operation of the spec; a response once it was checked against that
-// operation. Skipped counts /dev/ requests left alone.
+// operation. Skipped counts /dev/ requests left alone. InvalidRequests
+// counts requests marked invalid-request, whose own check was waived; their
+// answers count in Responses when the path is Stytch's (their error body is
+// checked either way).
 type Stats struct {
 	Requests, Responses, Skipped int
+	InvalidRequests              int
 }
 
 // Load returns a Spec backed by the document loaded once per test binary.
@@ -106,6 +133,20 @@ func Load(t testing.TB) *Spec {
 		t.Fatalf("openapitest: %v", shared.err)
 	}
 	return &Spec{loaded: &shared, seen: map[string]bool{}}
+}
+
+// LoadIfPresent is Load for tests that are still worth running unchecked:
+// where the spec file is absent and not required, it logs so and returns
+// nil instead of skipping t. Where the spec is required, or present but
+// broken, it fails t like Load.
+func LoadIfPresent(t testing.TB) *Spec {
+	t.Helper()
+	loadOnce.Do(func() { shared = load() })
+	if shared.notFound && !required() {
+		t.Logf("Stytch OpenAPI spec not found at %s: traffic is not checked against it; set STYTCH_OPENAPI to check it", shared.path)
+		return nil
+	}
+	return Load(t)
 }
 
 // LoadDuration is how long reading, validating and routing the spec took.
@@ -258,29 +299,41 @@ var filterOptions = openapi3filter.Options{
 	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 }
 
-// route finds r's operation. ok is false, and t has failed, when the spec
-// has no such path or method.
-func (s *Spec) route(t testing.TB, r *http.Request) (*routers.Route, map[string]string, bool) {
-	t.Helper()
+// findRoute finds r's operation, or says why the spec has none.
+func (s *Spec) findRoute(r *http.Request) (*routers.Route, map[string]string, error) {
 	route, params, err := s.router.FindRoute(r)
 	switch {
 	case errors.Is(err, routers.ErrPathNotFound):
-		t.Errorf("openapitest: %s %s: path is not in Stytch's OpenAPI spec", r.Method, r.URL.Path)
-		return nil, nil, false
+		return nil, nil, fmt.Errorf("openapitest: %s %s: path is not in Stytch's OpenAPI spec", r.Method, r.URL.Path)
 	case errors.Is(err, routers.ErrMethodNotAllowed):
-		t.Errorf("openapitest: %s %s: Stytch's OpenAPI spec has this path but not this method", r.Method, r.URL.Path)
-		return nil, nil, false
+		return nil, nil, fmt.Errorf("openapitest: %s %s: Stytch's OpenAPI spec has this path but not this method", r.Method, r.URL.Path)
 	case err != nil:
-		t.Errorf("openapitest: %s %s: %v", r.Method, r.URL.Path, err)
-		return nil, nil, false
+		return nil, nil, fmt.Errorf("openapitest: %s %s: %v", r.Method, r.URL.Path, err)
 	}
-	return route, params, true
+	return route, params, nil
+}
+
+// expectation reads the invalid-request marker of r. ok is false, and t
+// has failed, when the header holds anything but InvalidRequest.
+func expectation(t testing.TB, r *http.Request) (invalid, ok bool) {
+	t.Helper()
+	switch v := r.Header.Values(ExpectHeader); {
+	case len(v) == 0:
+		return false, true
+	case len(v) == 1 && v[0] == InvalidRequest:
+		return true, true
+	default:
+		t.Errorf("openapitest: %s %s: %s is %q; the only accepted value is %q", r.Method, r.URL.Path, ExpectHeader, v, InvalidRequest)
+		return false, false
+	}
 }
 
 func isDev(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, DevPathPrefix) }
 
 // ValidateRequest checks r, whose body is body (r.Body is not read), against
-// the spec: path, method, parameters, body, and the Basic credentials.
+// the spec: path, method, parameters, body, and the Basic credentials. A
+// request marked invalid-request must fail those checks; it is then only
+// counted.
 func (s *Spec) ValidateRequest(t testing.TB, r *http.Request, body []byte) {
 	t.Helper()
 	if isDev(r) {
@@ -290,26 +343,51 @@ func (s *Spec) ValidateRequest(t testing.TB, r *http.Request, body []byte) {
 	s.validateRequest(t, r, body)
 }
 
-func (s *Spec) validateRequest(t testing.TB, r *http.Request, body []byte) (*openapi3filter.RequestValidationInput, bool) {
+// validateRequest checks r and reports what is wrong with it, unless r is
+// marked invalid-request, in which case something must be wrong with it. in
+// is nil when the spec has no operation for r.
+func (s *Spec) validateRequest(t testing.TB, r *http.Request, body []byte) (in *openapi3filter.RequestValidationInput, invalid bool) {
 	t.Helper()
-	route, params, ok := s.route(t, r)
-	if !ok {
-		return nil, false
+	invalid, _ = expectation(t, r)
+	in, problems := s.requestProblems(r, body)
+	if invalid {
+		s.note("", func(st *Stats) { st.InvalidRequests++ })
+		if len(problems) == 0 {
+			t.Errorf("openapitest: request %s %s is marked %s: %s, but it matches Stytch's OpenAPI spec; drop the marker", r.Method, r.URL.Path, ExpectHeader, InvalidRequest)
+		}
+		return in, true
+	}
+	if in != nil {
+		s.note(r.Method+" "+in.Route.Path, func(st *Stats) { st.Requests++ })
+	}
+	for _, p := range problems {
+		t.Errorf("%s", p)
+	}
+	return in, false
+}
+
+// requestProblems checks r against the spec and lists what is wrong, without
+// reporting it. in is nil when the spec has no operation for r.
+func (s *Spec) requestProblems(r *http.Request, body []byte) (*openapi3filter.RequestValidationInput, []string) {
+	route, params, err := s.findRoute(r)
+	if err != nil {
+		return nil, []string{err.Error()}
 	}
 	op := r.Method + " " + route.Path
-	s.note(op, func(st *Stats) { st.Requests++ })
+	var problems []string
 
 	if !unauthenticatedPaths[route.Path] {
 		if err := checkBasicAuth(r.Header.Get("Authorization")); err != nil {
-			t.Errorf("openapitest: request %s: %v", op, err)
+			problems = append(problems, fmt.Sprintf("openapitest: request %s: %v", op, err))
 		}
 	}
 
 	req := r.Clone(r.Context())
+	req.Header.Del(ExpectHeader)
 	if len(body) > 0 {
 		cleaned, err := withoutNulls(body)
 		if err != nil {
-			t.Errorf("openapitest: request %s: body is not JSON: %v: %s", op, err, snippet(body))
+			problems = append(problems, fmt.Sprintf("openapitest: request %s: body is not JSON: %v: %s", op, err, snippet(body)))
 			cleaned = body
 		}
 		req.Body = io.NopCloser(bytes.NewReader(cleaned))
@@ -321,27 +399,49 @@ func (s *Spec) validateRequest(t testing.TB, r *http.Request, body []byte) (*ope
 	req.GetBody = nil
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: &filterOptions}
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
-		t.Errorf("openapitest: request %s does not match Stytch's OpenAPI spec:\n%s\nbody: %s", op, describe(err), snippet(body))
+		problems = append(problems, fmt.Sprintf("openapitest: request %s does not match Stytch's OpenAPI spec:\n%s\nbody: %s", op, describe(err), snippet(body)))
 	}
-	return in, true
+	return in, problems
 }
 
 // ValidateResponse checks an answer to r against the spec. Success statuses
 // must be ones the spec lists for the operation; error answers (>= 400) must
 // carry Stytch's five-field error body and match the spec where it gives a
-// schema. Requests to /dev/ are skipped; r itself is not checked again.
+// schema. Requests to /dev/ are skipped; r itself is not checked again. For
+// a request marked invalid-request whose path the spec does not have, only
+// the error body is checked, and a success answer fails.
 func (s *Spec) ValidateResponse(t testing.TB, r *http.Request, status int, header http.Header, body []byte) {
 	t.Helper()
 	if isDev(r) {
 		s.note("", func(st *Stats) { st.Skipped++ })
 		return
 	}
-	route, params, ok := s.route(t, r)
-	if !ok {
+	invalid, _ := expectation(t, r)
+	route, params, err := s.findRoute(r)
+	if err != nil {
+		if invalid {
+			s.validateUnroutedResponse(t, r, status, body)
+		} else {
+			t.Errorf("%s", err)
+		}
 		return
 	}
 	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: &filterOptions}
 	s.validateResponse(t, in, status, header, body)
+}
+
+// validateUnroutedResponse checks the answer to a request marked
+// invalid-request that the spec has no operation for: it must be an error,
+// with Stytch's error body.
+func (s *Spec) validateUnroutedResponse(t testing.TB, r *http.Request, status int, body []byte) {
+	t.Helper()
+	if status < 400 {
+		t.Errorf("openapitest: %s %s is not in Stytch's OpenAPI spec and was marked %s, yet it was answered %d; only an error answer is acceptable", r.Method, r.URL.Path, InvalidRequest, status)
+		return
+	}
+	if err := checkErrorBody(status, body); err != nil {
+		t.Errorf("openapitest: response to %s %s %d: %v: %s", r.Method, r.URL.Path, status, err, snippet(body))
+	}
 }
 
 func (s *Spec) validateResponse(t testing.TB, in *openapi3filter.RequestValidationInput, status int, header http.Header, body []byte) {
@@ -401,16 +501,16 @@ func (tr *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	sent := r.Clone(r.Context())
 	setBody(sent, body)
 
-	dev := isDev(r)
-	var in *openapi3filter.RequestValidationInput
-	if dev {
+	if isDev(r) {
+		sent.Header.Del(ExpectHeader)
 		tr.spec.note("", func(st *Stats) { st.Skipped++ })
-	} else {
-		in, _ = tr.spec.validateRequest(tr.t, sent, body)
+		return tr.next.RoundTrip(sent)
 	}
+	in, invalid := tr.spec.validateRequest(tr.t, sent, body)
+	sent.Header.Del(ExpectHeader)
 
 	resp, err := tr.next.RoundTrip(sent)
-	if err != nil || in == nil {
+	if err != nil || (in == nil && !invalid) {
 		return resp, err
 	}
 	respBody, err := readAll(resp.Body)
@@ -418,17 +518,31 @@ func (tr *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("openapitest: read response body: %w", err)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	tr.spec.validateResponse(tr.t, in, resp.StatusCode, resp.Header, respBody)
+	tr.spec.checkAnswer(tr.t, sent, in, resp.StatusCode, resp.Header, respBody)
 	return resp, nil
+}
+
+// checkAnswer checks the answer to r: against in's operation when the spec
+// has one, else (r was marked invalid-request) only as an error answer.
+func (s *Spec) checkAnswer(t testing.TB, r *http.Request, in *openapi3filter.RequestValidationInput, status int, header http.Header, body []byte) {
+	t.Helper()
+	if in == nil {
+		s.validateUnroutedResponse(t, r, status, body)
+		return
+	}
+	s.validateResponse(t, in, status, header, body)
 }
 
 // Handler wraps next (the emulator) so that every request it serves and
 // every answer it writes is checked. Each answer is held back until it has
 // been checked, then sent on unchanged, so a test never sees an answer whose
-// check is still running. /dev/ requests go straight through.
+// check is still running. /dev/ requests go straight through. The
+// invalid-request marker is removed before next sees the request. When the
+// client has gone away and next wrote nothing, nothing is checked.
 func (s *Spec) Handler(t testing.TB, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isDev(r) {
+			r.Header.Del(ExpectHeader)
 			s.note("", func(st *Stats) { st.Skipped++ })
 			next.ServeHTTP(w, r)
 			return
@@ -438,15 +552,21 @@ func (s *Spec) Handler(t testing.TB, next http.Handler) http.Handler {
 			t.Errorf("openapitest: read request body of %s %s: %v", r.Method, r.URL.Path, err)
 		}
 		setBody(r, body)
-		in, ok := s.validateRequest(t, r, body)
+		in, invalid := s.validateRequest(t, r, body)
+		r.Header.Del(ExpectHeader)
 
 		buf := &bufferedWriter{header: http.Header{}}
 		next.ServeHTTP(buf, r)
+		if buf.status == 0 && r.Context().Err() != nil {
+			// The client gave up (a timeout) and next wrote nothing: there
+			// is no answer to check, and nobody to send one to.
+			return
+		}
 		if buf.status == 0 {
 			buf.status = http.StatusOK
 		}
-		if ok {
-			s.validateResponse(t, in, buf.status, buf.header, buf.body.Bytes())
+		if in != nil || invalid {
+			s.checkAnswer(t, r, in, buf.status, buf.header, buf.body.Bytes())
 		}
 		maps.Copy(w.Header(), buf.header)
 		w.WriteHeader(buf.status)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mfaportal/mfaportal/internal/openapitest"
 	"github.com/mfaportal/mfaportal/stytchclient"
@@ -454,5 +455,239 @@ func TestClientRequestsConform(t *testing.T) {
 			t.Errorf("%s: got %v, want the fake server's not_found", op, err)
 		}
 		spec.RequireSeen(t, op, op+" 404")
+	}
+}
+
+// answerer answers every request with one fixed status and body, and records
+// the headers each request arrived with.
+type answerer struct {
+	mu      sync.Mutex
+	status  int
+	body    string
+	headers []http.Header
+}
+
+func (a *answerer) set(status int, body string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.status, a.body = status, body
+}
+
+func (a *answerer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.headers = append(a.headers, r.Header.Clone())
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(a.status)
+	io.WriteString(w, a.body)
+}
+
+func (a *answerer) lastHeader() http.Header {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.headers[len(a.headers)-1]
+}
+
+const (
+	good401    = `{"status_code":401,"request_id":"request-id-test-1","error_type":"unauthorized_credentials","error_message":"Unauthorized credentials.","error_url":"https://stytch.com/docs/api/errors/401"}`
+	good400    = `{"status_code":400,"request_id":"request-id-test-1","error_type":"bad_request","error_message":"Bad request.","error_url":"https://stytch.com/docs/api/errors/400"}`
+	good404    = `{"status_code":404,"request_id":"request-id-test-1","error_type":"route_not_found","error_message":"No route.","error_url":"https://stytch.com/docs/api/errors/404"}`
+	noURL400   = `{"status_code":400,"request_id":"request-id-test-1","error_type":"bad_request","error_message":"Bad request."}`
+	revokeBody = `{"member_id":"member-test-1"}`
+)
+
+// TestInvalidRequestMarker covers the escape hatch for deliberately bad
+// requests, through both Handler and Transport: the request check is waived
+// (and counted apart), the marker never reaches the server, the answer is
+// still checked in full, and the marker cannot be misused.
+func TestInvalidRequestMarker(t *testing.T) {
+	type sender func(tb testing.TB, spec *openapitest.Spec, backend *answerer, method, path, body string, prepare func(*http.Request)) int
+
+	// viaHandler sends through spec.Handler in front of backend.
+	viaHandler := func(tb testing.TB, spec *openapitest.Spec, backend *answerer, method, path, body string, prepare func(*http.Request)) int {
+		srv := httptest.NewServer(spec.Handler(tb, backend))
+		defer srv.Close()
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", basicAuth)
+		prepare(req)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+	// viaTransport sends through spec.Transport to backend.
+	viaTransport := func(tb testing.TB, spec *openapitest.Spec, backend *answerer, method, path, body string, prepare func(*http.Request)) int {
+		srv := httptest.NewServer(backend)
+		defer srv.Close()
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", basicAuth)
+		prepare(req)
+		resp, err := (&http.Client{Transport: spec.Transport(tb, nil)}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+
+	noAuth := func(r *http.Request) { r.Header.Del("Authorization"); openapitest.ExpectInvalidRequest(r) }
+	marked := openapitest.ExpectInvalidRequest
+	unmarked := func(*http.Request) {}
+
+	for name, send := range map[string]sender{"Handler": viaHandler, "Transport": viaTransport} {
+		t.Run(name, func(t *testing.T) {
+			t.Run("bad request, good error answer passes", func(t *testing.T) {
+				spec := openapitest.Load(t)
+				backend := &answerer{status: 401, body: good401}
+				wantPass(t, run(t, func(tb testing.TB) {
+					if status := send(tb, spec, backend, http.MethodPost, revokePath, revokeBody, noAuth); status != 401 {
+						t.Errorf("status %d, want the backend's 401", status)
+					}
+				}))
+				if h := backend.lastHeader(); h.Get(openapitest.ExpectHeader) != "" || h.Get("Authorization") != "" {
+					t.Errorf("backend saw %s=%q Authorization=%q; the marker must be stripped and the request left as it was",
+						openapitest.ExpectHeader, h.Get(openapitest.ExpectHeader), h.Get("Authorization"))
+				}
+				if got := spec.Stats(); got != (openapitest.Stats{Responses: 1, InvalidRequests: 1}) {
+					t.Errorf("Stats() = %+v, want one response and one invalid request", got)
+				}
+				// The answer was checked, the request was not.
+				if got, want := spec.Seen(), []string{"POST /v1/b2b/sessions/revoke 401"}; !slices.Equal(got, want) {
+					t.Errorf("Seen() = %q, want %q", got, want)
+				}
+			})
+
+			t.Run("malformed JSON, good error answer passes", func(t *testing.T) {
+				spec := openapitest.Load(t)
+				backend := &answerer{status: 400, body: good400}
+				wantPass(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodPost, sendPath, `{"organization_id":`, marked)
+				}))
+			})
+
+			t.Run("bad error body still fails", func(t *testing.T) {
+				spec := openapitest.Load(t)
+				backend := &answerer{status: 400, body: noURL400}
+				wantFail(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodPost, sendPath, `{}`, marked)
+				}), "response POST /v1/b2b/otps/sms/send 400", "error_url")
+			})
+
+			t.Run("bad success body still fails", func(t *testing.T) {
+				spec := openapitest.Load(t)
+				backend := &answerer{status: 200, body: `{"request_id":"request-id-test-2","status_code":"200"}`}
+				wantFail(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodPost, revokePath, revokeBody, noAuth)
+				}), "response POST /v1/b2b/sessions/revoke 200", "status_code")
+			})
+
+			t.Run("without the marker a bad request fails", func(t *testing.T) {
+				spec := openapitest.Load(t)
+				backend := &answerer{status: 401, body: good401}
+				wantFail(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodPost, revokePath, revokeBody, func(r *http.Request) { r.Header.Del("Authorization") })
+				}), "Authorization")
+				wantFail(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodPost, sendPath, `{"organization_id":`, unmarked)
+				}), "body is not JSON")
+				if got := spec.Stats().InvalidRequests; got != 0 {
+					t.Errorf("InvalidRequests = %d for unmarked requests", got)
+				}
+			})
+
+			t.Run("marker on a valid request fails", func(t *testing.T) {
+				spec := openapitest.Load(t)
+				backend := &answerer{status: 200, body: `{"request_id":"request-id-test-2","status_code":200}`}
+				wantFail(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodPost, revokePath, revokeBody, marked)
+				}), "matches Stytch's OpenAPI spec; drop the marker")
+			})
+
+			t.Run("unknown marker value fails", func(t *testing.T) {
+				spec := openapitest.Load(t)
+				backend := &answerer{status: 401, body: good401}
+				wantFail(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodPost, revokePath, revokeBody, func(r *http.Request) {
+						r.Header.Del("Authorization")
+						r.Header.Set(openapitest.ExpectHeader, "anything-goes")
+					})
+				}), openapitest.ExpectHeader, "Authorization")
+			})
+
+			t.Run("unknown route", func(t *testing.T) {
+				spec := openapitest.Load(t)
+				backend := &answerer{status: 404, body: good404}
+				wantPass(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodGet, "/v1/b2b/unknown", "", marked)
+				}))
+				if got := spec.Stats(); got != (openapitest.Stats{InvalidRequests: 1}) {
+					t.Errorf("Stats() = %+v", got)
+				}
+				backend.set(404, `{"status_code":404}`)
+				wantFail(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodGet, "/v1/b2b/unknown", "", marked)
+				}), "/v1/b2b/unknown 404", "error_url")
+				backend.set(200, `{"request_id":"request-id-test-2","status_code":200}`)
+				wantFail(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodGet, "/v1/b2b/unknown", "", marked)
+				}), "only an error answer")
+				backend.set(404, good404)
+				wantFail(t, run(t, func(tb testing.TB) {
+					send(tb, spec, backend, http.MethodGet, "/v1/b2b/unknown", "", unmarked)
+				}), "path is not in Stytch's OpenAPI spec")
+			})
+		})
+	}
+}
+
+// TestInvalidRequestMarkerDirect checks the marker on ValidateRequest and
+// ValidateResponse, called directly.
+func TestInvalidRequestMarkerDirect(t *testing.T) {
+	spec := openapitest.Load(t)
+	r := newRequest(http.MethodPost, sendPath, `{"organization_id":"organization-test-1"}`)
+	openapitest.ExpectInvalidRequest(r)
+	wantPass(t, run(t, func(tb testing.TB) {
+		spec.ValidateRequest(tb, r, []byte(`{"organization_id":"organization-test-1"}`))
+		spec.ValidateResponse(tb, r, 400, jsonHeader(), []byte(good400))
+	}))
+	wantFail(t, run(t, func(tb testing.TB) { spec.ValidateResponse(tb, r, 400, jsonHeader(), []byte(noURL400)) }), "error_url")
+
+	r = newRequest(http.MethodPost, "/v1/b2b/nope", `{}`)
+	openapitest.ExpectInvalidRequest(r)
+	wantPass(t, run(t, func(tb testing.TB) {
+		spec.ValidateRequest(tb, r, []byte(`{}`))
+		spec.ValidateResponse(tb, r, 404, jsonHeader(), []byte(good404))
+	}))
+	wantFail(t, run(t, func(tb testing.TB) { spec.ValidateResponse(tb, r, 200, jsonHeader(), []byte(`{}`)) }), "only an error answer")
+
+	if got := spec.Stats(); got != (openapitest.Stats{Responses: 2, InvalidRequests: 2}) {
+		t.Errorf("Stats() = %+v", got)
+	}
+}
+
+// TestHandlerClientGoneAway: when the client gives up (a timeout) and the
+// server wrote nothing, there is no answer to check; the harness must not
+// mistake the silence for an empty 200.
+func TestHandlerClientGoneAway(t *testing.T) {
+	spec := openapitest.Load(t)
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	rec := &recordingTB{TB: t}
+	srv := httptest.NewServer(spec.Handler(rec, slow))
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+jwksPath, nil)
+	if _, err := (&http.Client{Timeout: 50 * time.Millisecond}).Do(req); err == nil {
+		t.Fatal("the request should have timed out")
+	}
+	srv.Close() // waits for the handler
+	wantPass(t, rec.failures())
+	if got := spec.Stats(); got != (openapitest.Stats{Requests: 1}) {
+		t.Errorf("Stats() = %+v, want the request checked and no answer", got)
 	}
 }
