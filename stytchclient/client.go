@@ -49,8 +49,13 @@ type Config struct {
 	BaseURL string
 	// Timeout bounds each call; DefaultTimeout when zero.
 	Timeout time.Duration
-	// HTTPClient replaces the shared keep-alive client (tests).
+	// HTTPClient replaces the shared keep-alive client (tests); Timeout is
+	// then the HTTPClient's own.
 	HTTPClient *http.Client
+	// Observe, when set, is told about every call: the endpoint's name
+	// (such as "otps.sms.send"), the HTTP status (0 when Stytch was not
+	// reached), the error type ("" on success) and how long it took.
+	Observe func(endpoint string, status int, errorType string, d time.Duration)
 }
 
 // Client calls Stytch. It is safe for concurrent use and keeps one pool of
@@ -60,6 +65,7 @@ type Client struct {
 	baseURL   string
 	auth      string
 	http      *http.Client
+	observe   func(endpoint string, status int, errorType string, d time.Duration)
 }
 
 // New checks cfg and returns a Client.
@@ -88,6 +94,7 @@ func New(cfg Config) (*Client, error) {
 		baseURL:   strings.TrimRight(base, "/"),
 		auth:      "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.ProjectID+":"+cfg.Secret)),
 		http:      hc,
+		observe:   cfg.Observe,
 	}, nil
 }
 
@@ -134,7 +141,22 @@ const maxBody = 8 << 20
 
 // do sends one request and decodes a 200/201 answer into out; anything
 // else becomes an *Error.
-func (c *Client) do(ctx context.Context, method, path string, in any, as MemberAuth, out any) error {
+func (c *Client) do(ctx context.Context, endpoint, method, path string, in any, as MemberAuth, out any) error {
+	if c.observe == nil {
+		return c.send(ctx, method, path, in, as, out)
+	}
+	start := time.Now()
+	err := c.send(ctx, method, path, in, as, out)
+	status, errType := http.StatusOK, ""
+	var se *Error
+	if errors.As(err, &se) {
+		status, errType = se.StatusCode, se.ErrorType
+	}
+	c.observe(endpoint, status, errType, time.Since(start))
+	return err
+}
+
+func (c *Client) send(ctx context.Context, method, path string, in any, as MemberAuth, out any) error {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -204,13 +226,13 @@ func esc(s string) string { return url.PathEscape(s) }
 // SendSMS sends an SMS one-time code (POST /v1/b2b/otps/sms/send).
 func (c *Client) SendSMS(ctx context.Context, req SendSMSRequest) (*SendSMSResponse, error) {
 	var out SendSMSResponse
-	return &out, c.do(ctx, http.MethodPost, "/v1/b2b/otps/sms/send", req, MemberAuth{}, &out)
+	return &out, c.do(ctx, "otps.sms.send", http.MethodPost, "/v1/b2b/otps/sms/send", req, MemberAuth{}, &out)
 }
 
 // AuthenticateSMS checks an SMS code (POST /v1/b2b/otps/sms/authenticate).
 func (c *Client) AuthenticateSMS(ctx context.Context, req AuthenticateSMSRequest) (*AuthenticateSMSResponse, error) {
 	var out AuthenticateSMSResponse
-	return &out, c.do(ctx, http.MethodPost, "/v1/b2b/otps/sms/authenticate", req, MemberAuth{}, &out)
+	return &out, c.do(ctx, "otps.sms.authenticate", http.MethodPost, "/v1/b2b/otps/sms/authenticate", req, MemberAuth{}, &out)
 }
 
 // DeleteMFAPhoneNumber removes a member's MFA phone number
@@ -218,75 +240,75 @@ func (c *Client) AuthenticateSMS(ctx context.Context, req AuthenticateSMSRequest
 func (c *Client) DeleteMFAPhoneNumber(ctx context.Context, organizationID, memberID string, as MemberAuth) (*MemberResponse, error) {
 	var out MemberResponse
 	path := "/v1/b2b/organizations/" + esc(organizationID) + "/members/mfa_phone_numbers/" + esc(memberID)
-	return &out, c.do(ctx, http.MethodDelete, path, nil, as, &out)
+	return &out, c.do(ctx, "members.delete_mfa_phone_number", http.MethodDelete, path, nil, as, &out)
 }
 
 // GetMember reads one member (GET /v1/b2b/organizations/{org}/member?member_id=).
 func (c *Client) GetMember(ctx context.Context, organizationID, memberID string) (*MemberResponse, error) {
 	var out MemberResponse
 	path := "/v1/b2b/organizations/" + esc(organizationID) + "/member?member_id=" + url.QueryEscape(memberID)
-	return &out, c.do(ctx, http.MethodGet, path, nil, MemberAuth{}, &out)
+	return &out, c.do(ctx, "members.get", http.MethodGet, path, nil, MemberAuth{}, &out)
 }
 
 // SearchMembers searches members (POST /v1/b2b/organizations/members/search).
 func (c *Client) SearchMembers(ctx context.Context, req SearchMembersRequest, as MemberAuth) (*SearchMembersResponse, error) {
 	var out SearchMembersResponse
-	return &out, c.do(ctx, http.MethodPost, "/v1/b2b/organizations/members/search", req, as, &out)
+	return &out, c.do(ctx, "members.search", http.MethodPost, "/v1/b2b/organizations/members/search", req, as, &out)
 }
 
 // UpdateMember changes a member (PUT /v1/b2b/organizations/{org}/members/{member}).
 func (c *Client) UpdateMember(ctx context.Context, organizationID, memberID string, req UpdateMemberRequest, as MemberAuth) (*MemberResponse, error) {
 	var out MemberResponse
 	path := "/v1/b2b/organizations/" + esc(organizationID) + "/members/" + esc(memberID)
-	return &out, c.do(ctx, http.MethodPut, path, req, as, &out)
+	return &out, c.do(ctx, "members.update", http.MethodPut, path, req, as, &out)
 }
 
 // CreateMember adds a member (POST /v1/b2b/organizations/{org}/members).
 func (c *Client) CreateMember(ctx context.Context, organizationID string, req CreateMemberRequest, as MemberAuth) (*MemberResponse, error) {
 	var out MemberResponse
 	path := "/v1/b2b/organizations/" + esc(organizationID) + "/members"
-	return &out, c.do(ctx, http.MethodPost, path, req, as, &out)
+	return &out, c.do(ctx, "members.create", http.MethodPost, path, req, as, &out)
 }
 
 // GetOrganization reads an organization (GET /v1/b2b/organizations/{org}).
 func (c *Client) GetOrganization(ctx context.Context, organizationID string) (*OrganizationResponse, error) {
 	var out OrganizationResponse
-	return &out, c.do(ctx, http.MethodGet, "/v1/b2b/organizations/"+esc(organizationID), nil, MemberAuth{}, &out)
+	return &out, c.do(ctx, "organizations.get", http.MethodGet, "/v1/b2b/organizations/"+esc(organizationID), nil, MemberAuth{}, &out)
 }
 
 // CreateOrganization creates an organization (POST /v1/b2b/organizations).
 func (c *Client) CreateOrganization(ctx context.Context, req CreateOrganizationRequest) (*OrganizationResponse, error) {
 	var out OrganizationResponse
-	return &out, c.do(ctx, http.MethodPost, "/v1/b2b/organizations", req, MemberAuth{}, &out)
+	return &out, c.do(ctx, "organizations.create", http.MethodPost, "/v1/b2b/organizations", req, MemberAuth{}, &out)
 }
 
 // LoginOrSignup e-mails a magic link (POST /v1/b2b/magic_links/email/login_or_signup).
 func (c *Client) LoginOrSignup(ctx context.Context, req LoginOrSignupRequest) (*LoginOrSignupResponse, error) {
 	var out LoginOrSignupResponse
-	return &out, c.do(ctx, http.MethodPost, "/v1/b2b/magic_links/email/login_or_signup", req, MemberAuth{}, &out)
+	return &out, c.do(ctx, "magic_links.login_or_signup", http.MethodPost, "/v1/b2b/magic_links/email/login_or_signup", req, MemberAuth{}, &out)
 }
 
 // AuthenticateMagicLink redeems a magic-link token (POST /v1/b2b/magic_links/authenticate).
 func (c *Client) AuthenticateMagicLink(ctx context.Context, req AuthenticateMagicLinkRequest) (*AuthenticateMagicLinkResponse, error) {
 	var out AuthenticateMagicLinkResponse
-	return &out, c.do(ctx, http.MethodPost, "/v1/b2b/magic_links/authenticate", req, MemberAuth{}, &out)
+	return &out, c.do(ctx, "magic_links.authenticate", http.MethodPost, "/v1/b2b/magic_links/authenticate", req, MemberAuth{}, &out)
 }
 
 // AuthenticateSession checks a session and mints a fresh JWT (POST /v1/b2b/sessions/authenticate).
 func (c *Client) AuthenticateSession(ctx context.Context, req AuthenticateSessionRequest) (*AuthenticateSessionResponse, error) {
 	var out AuthenticateSessionResponse
-	return &out, c.do(ctx, http.MethodPost, "/v1/b2b/sessions/authenticate", req, MemberAuth{}, &out)
+	return &out, c.do(ctx, "sessions.authenticate", http.MethodPost, "/v1/b2b/sessions/authenticate", req, MemberAuth{}, &out)
 }
 
 // RevokeSession revokes one session, or all of a member's (POST /v1/b2b/sessions/revoke).
 func (c *Client) RevokeSession(ctx context.Context, req RevokeSessionRequest, as MemberAuth) (*Response, error) {
 	var out Response
-	return &out, c.do(ctx, http.MethodPost, "/v1/b2b/sessions/revoke", req, as, &out)
+	return &out, c.do(ctx, "sessions.revoke", http.MethodPost, "/v1/b2b/sessions/revoke", req, as, &out)
 }
 
 // GetJWKS fetches the project's signing keys (GET /v1/b2b/sessions/jwks/{project_id}).
 // Stytch serves them without credentials; we send ours anyway, as harmless.
 func (c *Client) GetJWKS(ctx context.Context) (*JWKSResponse, error) {
 	var out JWKSResponse
-	return &out, c.do(ctx, http.MethodGet, "/v1/b2b/sessions/jwks/"+esc(c.projectID), nil, MemberAuth{}, &out)
+	return &out, c.do(ctx, "sessions.jwks", http.MethodGet, "/v1/b2b/sessions/jwks/"+esc(c.projectID), nil, MemberAuth{}, &out)
 }
