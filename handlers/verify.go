@@ -39,7 +39,7 @@ func (a *app) codePage(c echo.Context, s *middleware.Session) views.CodePage {
 	v := views.CodePage{
 		Page:             a.page(c, "Enter your code", s),
 		PhoneMasked:      phone.Mask(f.PhoneE164),
-		ExpiresAt:        f.CodeExpiresAt.Local().Format("15:04"),
+		ExpiresAt:        f.CodeExpiresAt.UTC().Format("15:04 UTC"),
 		ExpiresAtUnix:    f.CodeExpiresAt.Unix(),
 		ResendAtUnix:     f.ResendAfter.Unix(),
 		Expired:          !now.Before(f.CodeExpiresAt),
@@ -125,7 +125,7 @@ func (a *app) verifyCode(c echo.Context) error {
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	case stytchclient.IsErrorType(err, stytchclient.ErrUserLockLimitReached):
 		v.Locked = true
-		v.LockedUntil = a.now().Add(time.Hour).Local().Format("15:04")
+		v.LockedUntil = a.now().Add(time.Hour).UTC().Format("15:04 UTC")
 		return a.render(c, http.StatusTooManyRequests, v.Page, views.CodeContent(v))
 	case stytchclient.IsErrorType(err, stytchclient.ErrIntermediateSessionNotFound):
 		return a.endSession(c, "Logging in took too long, so we stopped it for your security. Please log in again.")

@@ -19,14 +19,26 @@
     if (!main) return;
     var now = serverNow(main);
     main.querySelectorAll('[data-countdown]').forEach(function (el) {
+      // The server refuses an early resend anyway (and the button works
+      // without JavaScript); here it is disabled until the countdown ends.
       var left = Math.ceil(Number(el.getAttribute('data-countdown')) - now);
+      var box = el.closest('[data-resend]') || main;
+      box.querySelectorAll('[data-resend] button').forEach(function (b) { b.disabled = left > 0; });
       if (left > 0) { el.textContent = String(left); pending = true; return; }
-      var box = el.closest('[data-resend]');
-      if (box) box.querySelectorAll('button:disabled').forEach(function (b) { b.disabled = false; });
       (el.closest('[data-countdown-note]') || el).remove();
     });
     main.querySelectorAll('[data-expires-at]').forEach(function (el) {
-      if (Number(el.getAttribute('data-expires-at')) > now) { pending = true; return; }
+      var exp = Number(el.getAttribute('data-expires-at'));
+      if (exp > now) {
+        // The server wrote the time in UTC; show it in the browser's own zone.
+        if (!el.mfaLocal) {
+          var at = new Date(Date.now() + (exp - now) * 1000);
+          el.textContent = 'This code expires at ' + at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + '.';
+          el.mfaLocal = true;
+        }
+        pending = true;
+        return;
+      }
       el.textContent = 'This code has expired — ask for a new one.';
       el.removeAttribute('data-expires-at');
     });
