@@ -115,3 +115,41 @@ func TestRunBadConfigExits2(t *testing.T) {
 		t.Errorf("want one line naming PORT, got %q", out)
 	}
 }
+
+// `mfaportal emulator` prints its URL and credentials and serves until
+// its context ends.
+func TestEmulatorCommand(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"emulator", "-addr", "127.0.0.1:0", "-project-id", "project-test-cmd", "-secret", "secret-test-cmd"}, env(nil), out, io.Discard)
+	}()
+	var base string
+	for i := 0; i < 200 && base == ""; i++ {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "STYTCH_API_URL="); ok {
+				base = v
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if base == "" || !strings.Contains(out.String(), "STYTCH_PROJECT_ID=project-test-cmd") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/v1/b2b/organizations/acme", nil)
+	req.SetBasicAuth("project-test-cmd", "secret-test-cmd")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("seeded organization: %d", res.StatusCode)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+}

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -58,6 +59,7 @@ func newEnv(t *testing.T, tweak ...func(*handlers.Options)) *env {
 		SMSPolicy:     phone.DefaultPolicy(),
 		Now:           emu.Now,
 		Organization:  "",
+		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	for _, f := range tweak {
 		f(&e.opts)

@@ -419,3 +419,29 @@ func TestRevokedSessionIsRefusedAtOnce(t *testing.T) {
 		t.Fatalf("a revoked session linked a phone: %+v", st)
 	}
 }
+
+// Ten wrong codes lock the member at Stytch: the page says so, offers no
+// form, and the member is not enrolled.
+func TestTooManyWrongCodesLocks(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	max := e.demo.Organization.Member
+	b.login("acme", max.Email)
+	enroll(t, e, b, "US", "2015550177")
+	code := e.lastMessage("+12015550177").Code
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	for i := 0; i < 10; i++ {
+		mustStatus(t, b.post("/verify", url.Values{"code": {wrong}}), http.StatusOK)
+	}
+	// The tenth failure locked the member: even the right code is refused now.
+	p := b.post("/verify", url.Values{"code": {code}})
+	mustStatus(t, p, http.StatusTooManyRequests)
+	contains(t, p, "main", "Too many wrong codes")
+	exists(t, p, `form[action="/verify"]`, false)
+	if st := e.member(max); !st.Locked || st.MFAEnrolled {
+		t.Fatalf("after ten wrong codes: %+v", st)
+	}
+}
