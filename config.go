@@ -27,6 +27,7 @@ type Config struct {
 	SMSCountries  string        // SMS_COUNTRIES; default "US,CA"
 	DefaultRegion string        // DEFAULT_COUNTRY; default from the browser's language
 	FrameAnc      string        // FRAME_ANCESTORS; default none (no framing)
+	ReturnTo      string        // RETURN_TO_ORIGINS; origins ?return_to= may lead to, besides PUBLIC_URL's
 	Cooldown      time.Duration // RESEND_COOLDOWN; default 30s
 	StytchTimeout time.Duration // STYTCH_TIMEOUT; default 10s
 	EmulatorAddr  string        // EMULATOR_ADDR; default 127.0.0.1:0 (used without credentials)
@@ -113,6 +114,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.DefaultRegion = strings.ToUpper(getenv("DEFAULT_COUNTRY"))
 	c.FrameAnc = getenv("FRAME_ANCESTORS")
+	c.ReturnTo = getenv("RETURN_TO_ORIGINS")
+	for _, o := range strings.Fields(strings.ReplaceAll(c.ReturnTo, ",", " ")) {
+		u, uerr := url.Parse(o)
+		if uerr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+			return c, fmt.Errorf("RETURN_TO_ORIGINS=%q: %q is not an origin such as https://portal.example.com", c.ReturnTo, o)
+		}
+	}
 	if c.Cooldown, err = duration(getenv, "RESEND_COOLDOWN", c.Cooldown); err != nil {
 		return c, err
 	}

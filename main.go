@@ -214,9 +214,11 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 		SMSPolicy:      policy,
 		DefaultRegion:  cfg.DefaultRegion,
 		FrameAncestors: strings.Fields(strings.ReplaceAll(cfg.FrameAnc, ",", " ")),
-		ResendCooldown: cfg.Cooldown,
-		Now:            now,
-		Dev:            dev,
+		// Checked by handlers.New: each must be an origin.
+		ReturnToOrigins: strings.Fields(strings.ReplaceAll(cfg.ReturnTo, ",", " ")),
+		ResendCooldown:  cfg.Cooldown,
+		Now:             now,
+		Dev:             dev,
 	}, nil
 }
 
@@ -313,6 +315,11 @@ func devMode(appURL string, demo stytchemu.Demo) *handlers.DevMode {
 				})
 			}
 		}
+	}
+	if b := demo.Bulk; b.Admin.Email != "" { // Initech: an admin with a long member list
+		d.Accounts = append(d.Accounts, handlers.DemoAccount{
+			Organization: b.Slug, OrganizationName: b.Name, Email: b.Admin.Email, Name: b.Admin.Name, Admin: true,
+		})
 	}
 	return d
 }

@@ -153,3 +153,11 @@ func TestEmulatorCommand(t *testing.T) {
 		t.Fatalf("exit status %d", code)
 	}
 }
+
+func TestRunBadReturnToOriginsExits2(t *testing.T) {
+	var stderr syncBuffer
+	code := run(context.Background(), nil, env(map[string]string{"RETURN_TO_ORIGINS": "https://portal.example.com,evil.example/path"}), io.Discard, &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), "RETURN_TO_ORIGINS") {
+		t.Fatalf("exit status %d, stderr %q; want 2 naming RETURN_TO_ORIGINS", code, stderr.String())
+	}
+}

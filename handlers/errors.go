@@ -47,8 +47,12 @@ func (a *app) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	if path, ok := isRedirect(err); ok {
-		if rerr := a.redirect(c, path); rerr != nil {
+	if r, ok := isRedirect(err); ok {
+		redirect := a.redirect
+		if r.away {
+			redirect = a.redirectAway
+		}
+		if rerr := redirect(c, r.path); rerr != nil {
 			a.log.Error("redirect failed", "err", rerr)
 		}
 		return

@@ -42,18 +42,22 @@ func (a *app) newCodeFlow(kind, e164 string) *middleware.Flow {
 }
 
 // sessionArgs puts the right credential on an SMS call: the intermediate
-// session token during login, the session token afterwards.
-func sessionArgs(s *middleware.Session) (ist, token string) {
-	if s.InLogin() {
-		return s.IntermediateSessionToken, ""
+// session token during login, the session token afterwards, or the JWT
+// when a host handed in only that.
+func sessionArgs(s *middleware.Session) (ist, token, jwt string) {
+	switch {
+	case s.InLogin():
+		return s.IntermediateSessionToken, "", ""
+	case jwtOnly(s):
+		return "", "", s.SessionJWT
 	}
-	return "", s.SessionToken
+	return "", s.SessionToken, ""
 }
 
 // sendCode texts a code to e164 (or, with e164 "", to the phone the member
 // already has) and starts the flow's code step.
 func (a *app) sendCode(c echo.Context, s *middleware.Session, kind, e164 string) error {
-	ist, token := sessionArgs(s)
+	ist, token, jwt := sessionArgs(s)
 	res, err := a.stytch.SendSMS(c.Request().Context(), stytchclient.SendSMSRequest{
 		OrganizationID:           s.OrganizationID,
 		MemberID:                 s.MemberID,
@@ -61,6 +65,7 @@ func (a *app) sendCode(c echo.Context, s *middleware.Session, kind, e164 string)
 		Locale:                   smsLocale(c.Request().Header.Get("Accept-Language")),
 		IntermediateSessionToken: ist,
 		SessionToken:             token,
+		SessionJWT:               jwt,
 	})
 	if err != nil {
 		return err
@@ -149,7 +154,11 @@ func (a *app) sendToNewPhone(c echo.Context, s *middleware.Session, purpose, kin
 
 // memberAuth runs a Stytch call as the member, so Stytch's RBAC applies.
 // During login there is no full session yet: the call runs with the
-// project's rights, on the member's own record only.
+// project's rights, on the member's own record only. A host that handed in
+// only the JWT gets the JWT header.
 func memberAuth(s *middleware.Session) stytchclient.MemberAuth {
+	if jwtOnly(s) {
+		return stytchclient.MemberAuth{SessionJWT: s.SessionJWT}
+	}
 	return stytchclient.MemberAuth{SessionToken: s.SessionToken}
 }

@@ -2,9 +2,38 @@
 // every route in routes.go, one file per feature, and one place that turns
 // errors into pages (errors.go).
 //
+// # Embedding
+//
 // New returns the whole product; it works mounted under any prefix
 // (Options.BasePath), so a Go site that already uses Stytch can serve it as
-// its own "security settings" route.
+// its own "security settings" route. Mount it on the full path, without
+// http.StripPrefix: every link, redirect, form action, static URL and
+// cookie path already carries BasePath.
+//
+//	h, err := handlers.New(handlers.Options{
+//		Stytch:          client, // *stytchclient.Client
+//		Verifier:        stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{}),
+//		SessionKeys:     keys, // middleware.ParseSessionKeys(os.Getenv("SESSION_KEYS"))
+//		SecureCookies:   true,
+//		PublicURL:       "https://portal.example.com",
+//		BasePath:        "/settings/security",
+//		ReturnToOrigins: []string{"https://portal.example.com"},
+//		HostSession: &handlers.HostSession{
+//			Session:  handlers.StytchSDKCookies, // stytch_session, stytch_session_jwt
+//			LoginURL: "/login",
+//		},
+//	})
+//	if err != nil {
+//		return err
+//	}
+//	mux.Handle("/settings/security/", h) // net/http
+//	// echo: e.Any("/settings/security/*", echo.WrapHandler(h))
+//	// chi:  r.Mount("/settings/security", h)
+//
+// With HostSession, visitors without a session go to the host's LoginURL
+// with return_to set to the page they asked for, and mfaportal offers no
+// login or logout of its own. Options.Layout puts the host's header and
+// navigation around mfaportal's content (views.Embedded).
 package handlers
 
 import (
@@ -16,12 +45,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	echomw "github.com/labstack/echo/v4/middleware"
 
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/stytchclient"
+	"github.com/mfaportal/mfaportal/views"
 )
 
 // Stytch is the part of the Stytch B2B API the application calls;
@@ -34,6 +65,7 @@ type Stytch interface {
 	AuthenticateMagicLink(ctx context.Context, req stytchclient.AuthenticateMagicLinkRequest) (*stytchclient.AuthenticateMagicLinkResponse, error)
 	AuthenticateSession(ctx context.Context, req stytchclient.AuthenticateSessionRequest) (*stytchclient.AuthenticateSessionResponse, error)
 	RevokeSession(ctx context.Context, req stytchclient.RevokeSessionRequest, as stytchclient.MemberAuth) (*stytchclient.Response, error)
+	SearchMembers(ctx context.Context, req stytchclient.SearchMembersRequest, as stytchclient.MemberAuth) (*stytchclient.SearchMembersResponse, error)
 }
 
 // SessionVerifier checks a session JWT locally; *stytchclient.JWTVerifier
@@ -69,6 +101,24 @@ type Options struct {
 	Now func() time.Time
 
 	Dev *DevMode // set when running on the built-in emulator
+
+	// HostSession, when set, takes the member's Stytch session from the
+	// site mfaportal is mounted in, instead of mfaportal's login pages.
+	// PublicURL is then required.
+	HostSession *HostSession
+	// ReturnToOrigins are the origins (https://portal.example.com) that
+	// ?return_to= may lead back to after an enrollment, besides
+	// PublicURL's own; anything else is ignored, so it is no open redirect.
+	ReturnToOrigins []string
+	// HostName names the host site in "Back to …" links; default: the
+	// return_to URL's host.
+	HostName string
+	// Layout, when set, renders full pages: the host's document (its
+	// <head>, header and navigation) with body, views.Embedded, in it.
+	// Pages under the mount keep mfaportal's Content-Security-Policy, so
+	// the layout may load scripts and styles from its own origin only,
+	// none inline.
+	Layout func(page views.Page, body templ.Component) templ.Component
 }
 
 // DevMode describes the built-in emulator to the pages, so a newcomer can
@@ -103,6 +153,11 @@ type app struct {
 	now       func() time.Time
 	dev       *DevMode
 	static    *staticFiles
+
+	host          *HostSession
+	returnOrigins []string // ReturnToOrigins, normalised, plus PublicURL's origin
+	hostName      string
+	layout        func(views.Page, templ.Component) templ.Component
 }
 
 // codeLifetime is how long Stytch accepts an SMS code.
@@ -150,6 +205,12 @@ func New(opts Options) (http.Handler, error) {
 		cooldown:  opts.ResendCooldown,
 		now:       opts.Now,
 		dev:       opts.Dev,
+		host:      opts.HostSession,
+		hostName:  opts.HostName,
+		layout:    opts.Layout,
+	}
+	if err := a.embedOptions(opts); err != nil {
+		return nil, err
 	}
 	if a.log == nil {
 		a.log = slog.Default()
@@ -220,6 +281,16 @@ func New(opts Options) (http.Handler, error) {
 		}
 	})
 	a.routes(e.Group(a.base))
+	if base != "" {
+		// The mount point without its slash: /settings/security → /settings/security/.
+		e.Match([]string{http.MethodGet, http.MethodHead}, base, func(c echo.Context) error {
+			target := base + "/"
+			if q := c.Request().URL.RawQuery; q != "" {
+				target += "?" + q
+			}
+			return c.Redirect(http.StatusMovedPermanently, target)
+		})
+	}
 	return e, nil
 }
 

@@ -19,11 +19,15 @@ func isHTMX(c echo.Context) bool {
 	return h.Get("HX-Request") == "true" && h.Get("HX-History-Restore-Request") != "true"
 }
 
-// render writes a page: the whole document, or only #main for htmx. It
-// renders into a buffer first, so a template error still becomes a clean
-// error page rather than half a page.
+// render writes a page: the whole document (ours, or the host's Layout
+// around views.Embedded), or only #main for htmx. It renders into a buffer
+// first, so a template error still becomes a clean error page rather than
+// half a page.
 func (a *app) render(c echo.Context, status int, p views.Page, content templ.Component) error {
 	comp := views.Layout(p, content)
+	if a.layout != nil {
+		comp = a.layout(p, views.Embedded(p, content))
+	}
 	if isHTMX(c) {
 		comp = views.Partial(p, content)
 	}
@@ -43,6 +47,8 @@ func (a *app) page(c echo.Context, title string, s *middleware.Session) views.Pa
 		Static:    a.static.URL,
 		RequestID: middleware.RequestID(c.Request().Context()),
 		Now:       a.now().Unix(),
+		// The host logs members in and out: no "Log out" of ours.
+		HostManaged: a.host != nil,
 	}
 	if tok, ok := c.Get("csrf").(string); ok {
 		p.CSRFToken = tok

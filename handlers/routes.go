@@ -8,13 +8,20 @@ func (a *app) routes(g *echo.Group) {
 	g.GET("/static/*", a.serveStatic)
 
 	// Logging in: e-mail magic link, then the SMS code when MFA applies.
-	g.GET("/login", a.loginForm)
-	g.POST("/login", a.loginSend)
-	g.GET("/login/sent", a.loginSent)
-	g.GET("/authenticate", a.authenticate)
-	g.GET("/login/phone", a.loginPhoneForm)
-	g.POST("/login/phone", a.loginPhoneSend)
-	g.POST("/logout", a.logout)
+	// A host that hands the session in logs members in and out itself.
+	if a.host != nil {
+		for _, p := range []string{"/login", "/login/sent", "/authenticate", "/login/phone", "/logout"} {
+			g.Any(p, a.toHostLogin)
+		}
+	} else {
+		g.GET("/login", a.loginForm)
+		g.POST("/login", a.loginSend)
+		g.GET("/login/sent", a.loginSent)
+		g.GET("/authenticate", a.authenticate)
+		g.GET("/login/phone", a.loginPhoneForm)
+		g.POST("/login/phone", a.loginPhoneSend)
+		g.POST("/logout", a.logout)
+	}
 
 	// The member's own security settings.
 	g.GET("/", a.settings)
@@ -31,4 +38,10 @@ func (a *app) routes(g *echo.Group) {
 	g.POST("/verify", a.verifyCode)
 	g.POST("/verify/resend", a.verifyResend)
 	g.POST("/verify/cancel", a.verifyCancel)
+
+	// Organization admins: members' MFA state, and resetting a member's phone.
+	g.GET("/admin", a.adminMembers)
+	g.GET("/admin/members/:member_id", a.adminMemberPage)
+	g.GET("/admin/members/:member_id/reset", a.adminResetConfirm)
+	g.POST("/admin/members/:member_id/reset", a.adminReset)
 }

@@ -33,9 +33,16 @@ func (a *app) save(c echo.Context, s *middleware.Session) error {
 // session JWT is verified locally while it is fresh, and otherwise the
 // session token is checked with Stytch, which also refreshes the JWT and
 // the cached profile. A visitor who is not signed in (or whose session has
-// ended) is sent to the login page.
+// ended) is sent to the login page: ours, or the host's when the host
+// hands the session in (HostSession).
 func (a *app) requireMember(c echo.Context) (*middleware.Session, error) {
 	s := a.session(c)
+	if a.host != nil {
+		var err error
+		if s, err = a.adoptHostSession(c); err != nil {
+			return nil, err
+		}
+	}
 	if !s.IsLoggedIn() {
 		if s.InLogin() {
 			return nil, redirectTo("/verify")
@@ -43,10 +50,16 @@ func (a *app) requireMember(c echo.Context) (*middleware.Session, error) {
 		return nil, redirectTo("/login")
 	}
 	ctx := c.Request().Context()
+	returnTo := a.keepReturnTo(c, s)
 	fresh := s.Profile != nil && a.now().Sub(s.JWTCheckedAt) < jwtMaxAge
 	if fresh && s.SessionJWT != "" {
 		if claims, err := a.verifier.Verify(ctx, s.SessionJWT); err == nil && claims.MemberID == s.MemberID {
 			s.Profile.IsAdmin = hasRole(claims.Roles, stytchclient.RoleAdmin)
+			if returnTo {
+				if err := a.save(c, s); err != nil {
+					return nil, err
+				}
+			}
 			return s, nil
 		}
 	}
@@ -62,25 +75,31 @@ func (a *app) requireMember(c echo.Context) (*middleware.Session, error) {
 	return s, nil
 }
 
-// refreshSession checks the session token with Stytch and stores the fresh
-// JWT and what Stytch says about the member and the organization.
+// refreshSession checks the session token (or, from a host that handed in
+// only the JWT, the JWT) with Stytch and stores the fresh JWT and what
+// Stytch says about the member and the organization.
 func (a *app) refreshSession(ctx context.Context, s *middleware.Session) error {
-	res, err := a.stytch.AuthenticateSession(ctx, stytchclient.AuthenticateSessionRequest{SessionToken: s.SessionToken})
+	req := stytchclient.AuthenticateSessionRequest{SessionToken: s.SessionToken}
+	if jwtOnly(s) {
+		req.SessionJWT = s.SessionJWT
+	}
+	res, err := a.stytch.AuthenticateSession(ctx, req)
 	if err != nil {
 		return err
 	}
-	s.SessionToken = res.SessionToken
-	s.SessionJWT = res.SessionJWT
-	s.JWTCheckedAt = a.now()
+	a.setTokens(s, res.SessionToken, res.SessionJWT)
 	setProfile(s, res.Member, res.Organization, res.MemberSession.Roles)
 	return nil
 }
 
 // endSession forgets a session Stytch no longer knows (revoked, expired)
-// and sends the member to log in again.
+// and sends the member to log in again: on our page, or the host's.
 func (a *app) endSession(c echo.Context, notice string) error {
 	if err := a.startOver(c, notice); err != nil {
 		return err
+	}
+	if a.host != nil {
+		return a.hostLoginRedirect(c)
 	}
 	return redirectTo("/login")
 }
@@ -116,8 +135,14 @@ func setProfile(s *middleware.Session, m stytchclient.Member, org stytchclient.O
 	}
 }
 
-// setTokens stores a new full session from an authenticate answer.
+// setTokens stores a new full session from an authenticate answer. A
+// session a host handed in as a JWT alone stays JWT-only: the host chose
+// not to share the long-lived token, so we do not keep the one Stytch
+// returns.
 func (a *app) setTokens(s *middleware.Session, token, jwt string) {
+	if jwtOnly(s) {
+		token = ""
+	}
 	s.SessionToken = token
 	s.SessionJWT = jwt
 	s.IntermediateSessionToken = ""
@@ -134,16 +159,24 @@ func hasRole(roles []string, role string) bool {
 }
 
 // redirectError ends a handler with a redirect; handleError sends it.
-type redirectError struct{ path string }
+// away marks an absolute URL that is not ours (the host's login page).
+type redirectError struct {
+	path string
+	away bool
+}
 
 func (r redirectError) Error() string { return "redirect to " + r.path }
 
-func redirectTo(path string) error { return redirectError{path} }
+// redirectTo redirects to a path under the mount point.
+func redirectTo(path string) error { return redirectError{path: path} }
 
-func isRedirect(err error) (string, bool) {
+// redirectAway redirects to another site's page (the host's).
+func redirectAway(url string) error { return redirectError{path: url, away: true} }
+
+func isRedirect(err error) (redirectError, bool) {
 	var r redirectError
 	if errors.As(err, &r) {
-		return r.path, true
+		return r, true
 	}
-	return "", false
+	return redirectError{}, false
 }

@@ -30,6 +30,9 @@ func (a *app) settings(c echo.Context) error {
 	if p.Phone != "" {
 		v.PhoneMasked = phone.Mask(p.Phone)
 	}
+	if s.ReturnTo != "" {
+		v.BackURL, v.BackLabel = s.ReturnTo, a.backLabel(s.ReturnTo)
+	}
 	hasPhone := p.Phone != "" && p.PhoneVerified
 	replacing := s.Flow != nil && s.Flow.Kind == flowReplace
 	v.PendingSetup = !hasPhone && (p.MFAEnrolled || replacing || v.RequiredByOrg)

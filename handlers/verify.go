@@ -17,7 +17,10 @@ import (
 // codeSession is the session of a member who has a code to enter: a login
 // in progress, or a signed-in member part-way through a change.
 func (a *app) codeSession(c echo.Context) (*middleware.Session, error) {
-	s := a.session(c)
+	s, err := a.flowSession(c)
+	if err != nil {
+		return nil, err
+	}
 	if s.Flow == nil || s.Flow.PhoneE164 == "" {
 		if s.InLogin() && s.Flow != nil && s.Flow.Kind == flowLoginEnroll {
 			return nil, redirectTo("/login/phone")
@@ -106,7 +109,7 @@ func (a *app) verifyCode(c echo.Context) error {
 	}
 	f := s.Flow
 	req := stytchclient.AuthenticateSMSRequest{OrganizationID: s.OrganizationID, MemberID: s.MemberID, Code: code}
-	req.IntermediateSessionToken, req.SessionToken = sessionArgs(s)
+	req.IntermediateSessionToken, req.SessionToken, req.SessionJWT = sessionArgs(s)
 	switch f.Kind {
 	case flowLoginEnroll, flowEnroll, flowTurnOn:
 		req.SetMFAEnrollment = stytchclient.MFAEnroll
@@ -159,6 +162,11 @@ func (a *app) verifyCode(c echo.Context) error {
 		s.Flash = "Text message codes are off. You can turn them back on at any time."
 	default:
 		s.Flash = fmt.Sprintf("Text message codes are on. We'll text %s when you log in.", phone.Mask(res.Member.MFAPhoneNumber))
+		// Enrolled (or the replacement finished): back to the host's
+		// page the member came from, if any.
+		if left, err := a.leaveForReturnTo(c, s); left || err != nil {
+			return err
+		}
 	}
 	if err := a.save(c, s); err != nil {
 		return err
@@ -197,7 +205,10 @@ func (a *app) verifyResend(c echo.Context) error {
 // verifyCancel stops the flow, leaving the account as it was: during login
 // that means logged out; a number texted but never confirmed is removed.
 func (a *app) verifyCancel(c echo.Context) error {
-	s := a.session(c)
+	s, err := a.flowSession(c)
+	if err != nil {
+		return err
+	}
 	if s.Flow == nil {
 		return a.redirect(c, "/")
 	}
@@ -207,9 +218,11 @@ func (a *app) verifyCancel(c echo.Context) error {
 		}
 		return a.redirect(c, "/login")
 	}
-	s, err := a.requireMember(c)
-	if err != nil {
+	if s, err = a.requireMember(c); err != nil {
 		return err
+	}
+	if s.Flow == nil {
+		return a.redirect(c, "/")
 	}
 	if s.Flow.Kind == flowEnroll && s.Profile != nil && !s.Profile.PhoneVerified && s.Profile.Phone == s.Flow.PhoneE164 {
 		res, err := a.stytch.DeleteMFAPhoneNumber(c.Request().Context(), s.OrganizationID, s.MemberID, memberAuth(s))

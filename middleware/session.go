@@ -37,6 +37,12 @@ type Session struct {
 	Flow *Flow `json:"flow,omitempty"`
 	// Flash is a one-shot message for the page after a redirect.
 	Flash string `json:"flash,omitempty"`
+	// HostSession identifies (hashed) the session a host site handed in,
+	// so a different one starts the cookie afresh; "" outside a host.
+	HostSession string `json:"host_session,omitempty"`
+	// ReturnTo is the validated page of the host to go back to after a
+	// change, from ?return_to=.
+	ReturnTo string `json:"return_to,omitempty"`
 }
 
 // Flow is the server-side state of an MFA flow in progress, so a reload or
@@ -70,8 +76,9 @@ type Profile struct {
 	IsAdmin          bool   `json:"is_admin,omitempty"`
 }
 
-// IsLoggedIn reports whether the session holds a full Stytch session.
-func (s *Session) IsLoggedIn() bool { return s.SessionToken != "" }
+// IsLoggedIn reports whether the session holds a full Stytch session: its
+// token, or only its JWT when a host site handed in just that.
+func (s *Session) IsLoggedIn() bool { return s.SessionToken != "" || s.SessionJWT != "" }
 
 // InLogin reports whether a login is waiting for its MFA step.
 func (s *Session) InLogin() bool { return s.IntermediateSessionToken != "" }

@@ -19,6 +19,9 @@ type Page struct {
 	// Countdowns run from it, so a wrong clock in the browser cannot
 	// shift them. Zero means "take the clock at render time".
 	Now int64
+	// HostManaged is set when mfaportal runs inside a host site that logs
+	// members in and out itself: no "Log out" of ours.
+	HostManaged bool
 }
 
 // URL is path under the app's mount point: p.URL("/enroll").
@@ -176,6 +179,8 @@ type SettingsPage struct {
 	CanUnenroll      bool
 	CanTurnOn        bool   // a verified phone is set but MFA is off
 	UnenrollBlocked  string // why turning MFA off is not offered, "" when it is
+	BackURL          string // the host's page the member came from (return_to), "" when none
+	BackLabel        string // "Back to Acme Portal"
 }
 
 // ConfirmPage explains an action before it starts (replace, unenroll).
@@ -197,4 +202,69 @@ type ErrorPage struct {
 	NothingChanged bool
 	RetryURL       string // "" → only "back to settings"
 	RetryLabel     string
+}
+
+// Member-list filters of the admin pages.
+const (
+	AdminFilterAll        = "all"
+	AdminFilterMFAOn      = "mfa-on"
+	AdminFilterMFAOff     = "mfa-off"
+	AdminFilterUnverified = "phone-unverified"
+)
+
+// AdminMember is one member as an organization admin sees it.
+type AdminMember struct {
+	ID            string
+	Name          string
+	Email         string
+	Status        string // Stytch's status: active, invited, pending
+	MFAEnrolled   bool
+	PhoneMasked   string // "" when the member has no phone
+	PhoneVerified bool
+	DefaultMethod string // Stytch's default_mfa_method, "" when none
+	DetailURL     string
+	ResetURL      string // "" when there is no phone to reset
+}
+
+// AdminMembersPage lists the organization's members with their MFA state.
+type AdminMembersPage struct {
+	Page
+	OrganizationName string
+	ActionURL        string // the filter form's action (GET)
+	Filter           string // one of the AdminFilter… values
+	Query            string // the e-mail search as typed
+	QueryHint        string // why the search did not run, "" when it did
+	ClearURL         string // the list without the search, "" when no search
+	Summary          string // "38 of 52 members have MFA on"
+	Capped           string // the list stopped at the cap, and what to do; "" when complete
+	Members          []AdminMember
+	Showing          string // "Showing 51–100 of 250"
+	PrevURL          string // "" on the first page
+	NextURL          string // "" on the last page
+}
+
+// AdminMemberPage is one member's details for an admin.
+type AdminMemberPage struct {
+	Page
+	Member  AdminMember
+	ListURL string
+}
+
+// AdminResetPage confirms resetting a member's phone before it happens.
+type AdminResetPage struct {
+	Page
+	Member    AdminMember
+	ActionURL string
+	CancelURL string
+}
+
+// AdminResetDonePage says what a reset did.
+type AdminResetDonePage struct {
+	Page
+	Name        string
+	Email       string
+	SignedOut   bool   // the member's sessions were revoked too
+	SignOutFail string // the phone is gone but signing out failed, and why
+	DetailURL   string
+	ListURL     string
 }

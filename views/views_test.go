@@ -180,9 +180,9 @@ func TestLayout(t *testing.T) {
 			t.Errorf("htmx-config %s = %v, want %v", k, cfg[k], want)
 		}
 	}
-	body := doc.Find("body")
-	if attr(body, "class") != "mfa-root" || attr(body, "hx-boost") != "true" || attr(body, "hx-select") != "#main" || attr(body, "hx-target") != "#main" {
-		t.Errorf("body attributes: %s", outer(body)[:200])
+	body := mustFind(t, doc, "body > div.mfa-root") // Embedded, in our own document
+	if attr(body, "hx-boost") != "true" || attr(body, "hx-select") != "#main" || attr(body, "hx-target") != "#main" {
+		t.Errorf("root attributes: %s", outer(body)[:200])
 	}
 	var hdr map[string]string
 	if err := json.Unmarshal([]byte(attr(body, "hx-headers")), &hdr); err != nil || hdr["X-CSRF-Token"] != testToken {

@@ -1,0 +1,382 @@
+package handlers
+
+import (
+	"cmp"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/stytchclient"
+	"github.com/mfaportal/mfaportal/views"
+)
+
+// Organization admins: the member list with its MFA columns, one member's
+// details, and resetting a member's phone (optionally signing them out).
+// Every Stytch call here carries the admin's own session
+// (X-Stytch-Member-Session), so Stytch's RBAC and tenancy rules decide
+// what is allowed; requireAdmin in front only gives a clear page early.
+
+const (
+	adminPageSize   = 50     // members per page of the list
+	adminSearchPage = 1000   // Stytch's largest members/search page
+	adminMaxMembers = 10_000 // the list stops here and says so
+	minEmailSearch  = 3      // Stytch's fuzzy filters need 3 characters
+	maxEmailSearch  = 254    // the longest e-mail address
+)
+
+// requireAdmin is requireMember for members whose session roles include
+// stytch_admin.
+func (a *app) requireAdmin(c echo.Context) (*middleware.Session, error) {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Profile.IsAdmin {
+		return nil, &pageError{
+			status:         http.StatusForbidden,
+			heading:        "You need to be an administrator",
+			message:        "You need to be an administrator of your organization to see its members or reset their phones. Ask an administrator if you think you should have access.",
+			nothingChanged: true,
+		}
+	}
+	return s, nil
+}
+
+func memberNotFound() *pageError {
+	return &pageError{
+		status:         http.StatusNotFound,
+		heading:        "Member not found",
+		message:        "There is no such member in your organization.",
+		nothingChanged: true,
+		retryURL:       "/admin",
+		retryLabel:     "Back to members",
+	}
+}
+
+// memberIDShape is loose on purpose: Stytch decides whether the member
+// exists; this only keeps junk out of the Stytch URL.
+var memberIDShape = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+
+func adminMemberID(c echo.Context) (string, error) {
+	id := c.Param("member_id")
+	if !memberIDShape.MatchString(id) {
+		return "", memberNotFound()
+	}
+	return id, nil
+}
+
+func memberPath(id string) string { return "/admin/members/" + url.PathEscape(id) }
+
+// adminMembers is the member list.
+//
+// Stytch's members/search cannot filter on MFA enrolment, so the list
+// fetches all of the organization's members (1000 per call, following
+// next_cursor, stopping at adminMaxMembers and saying so), then filters,
+// counts and pages them here. The summary and the filters then agree with
+// each other, and a page is a slice of one consistent answer; the paging
+// cursor is our own offset. An e-mail search is the one filter Stytch
+// does (member_email_fuzzy), so only matching members are fetched.
+func (a *app) adminMembers(c echo.Context) error {
+	s, err := a.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	v := views.AdminMembersPage{
+		Page:             a.page(c, "Members", s),
+		OrganizationName: s.Profile.OrganizationName,
+		Filter:           c.QueryParam("filter"),
+		Query:            strings.TrimSpace(c.QueryParam("q")),
+	}
+	if !slices.Contains([]string{views.AdminFilterMFAOn, views.AdminFilterMFAOff, views.AdminFilterUnverified}, v.Filter) {
+		v.Filter = views.AdminFilterAll
+	}
+	v.ActionURL = v.URL("/admin")
+	search := ""
+	switch n := utf8.RuneCountInString(v.Query); {
+	case n == 0:
+	case n < minEmailSearch:
+		v.QueryHint = fmt.Sprintf("Type at least %d characters of the e-mail address to search. Showing all members instead.", minEmailSearch)
+	case n > maxEmailSearch:
+		v.QueryHint = "That is too long to be part of an e-mail address. Showing all members instead."
+	default:
+		search = v.Query
+	}
+	if v.Query != "" {
+		v.ClearURL = adminListURL(v.Page, v.Filter, "", 0)
+	}
+
+	members, capped, err := a.searchOrgMembers(c, s, search)
+	if err != nil {
+		return withRetry(err, "/admin", "Try again")
+	}
+	slices.SortFunc(members, func(x, y stytchclient.Member) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(x.EmailAddress), strings.ToLower(y.EmailAddress)), cmp.Compare(x.MemberID, y.MemberID))
+	})
+	v.Summary = mfaSummary(members, search)
+	if capped {
+		v.Capped = fmt.Sprintf("This list stops at the first %d members of your organization, so the numbers above are for those only. Search by e-mail to find anyone else.", adminMaxMembers)
+	}
+
+	rows := slices.DeleteFunc(members, func(m stytchclient.Member) bool { return !matchesFilter(m, v.Filter) })
+	from := decodeCursor(c.QueryParam("cursor"), len(rows))
+	to := min(from+adminPageSize, len(rows))
+	for _, m := range rows[from:to] {
+		v.Members = append(v.Members, adminMember(v.Page, m))
+	}
+	v.Showing = "No members to show"
+	if len(rows) > 0 {
+		v.Showing = fmt.Sprintf("Showing %d–%d of %d", from+1, to, len(rows))
+	}
+	if from > 0 {
+		v.PrevURL = adminListURL(v.Page, v.Filter, search, max(from-adminPageSize, 0))
+	}
+	if to < len(rows) {
+		v.NextURL = adminListURL(v.Page, v.Filter, search, to)
+	}
+	return a.render(c, http.StatusOK, v.Page, views.AdminMembersContent(v))
+}
+
+// searchOrgMembers fetches the members of the admin's organization whose
+// e-mail contains emailFuzzy ("" for all), at most adminMaxMembers; capped
+// says there were more.
+func (a *app) searchOrgMembers(c echo.Context, s *middleware.Session, emailFuzzy string) (members []stytchclient.Member, capped bool, err error) {
+	req := stytchclient.SearchMembersRequest{OrganizationIDs: []string{s.OrganizationID}, Limit: adminSearchPage}
+	if emailFuzzy != "" {
+		req.Query = &stytchclient.SearchQuery{Operator: "AND", Operands: []stytchclient.SearchOperand{
+			{FilterName: "member_email_fuzzy", FilterValue: emailFuzzy},
+		}}
+	}
+	for {
+		res, err := a.stytch.SearchMembers(c.Request().Context(), req, memberAuth(s))
+		if err != nil {
+			return nil, false, err
+		}
+		members = append(members, res.Members...)
+		next := res.ResultsMetadata.NextCursor
+		if len(members) >= adminMaxMembers {
+			return members[:adminMaxMembers], len(members) > adminMaxMembers || next != "", nil
+		}
+		if next == "" || next == req.Cursor || len(res.Members) == 0 {
+			return members, false, nil
+		}
+		req.Cursor = next
+	}
+}
+
+// findOrgMember looks one member up with the admin's session. Stytch's
+// get-member call takes no session header, so it would skip RBAC; a
+// search by member id within the admin's organization does not.
+func (a *app) findOrgMember(c echo.Context, s *middleware.Session, id string) (stytchclient.Member, error) {
+	res, err := a.stytch.SearchMembers(c.Request().Context(), stytchclient.SearchMembersRequest{
+		OrganizationIDs: []string{s.OrganizationID},
+		Query: &stytchclient.SearchQuery{Operator: "AND", Operands: []stytchclient.SearchOperand{
+			{FilterName: "member_ids", FilterValue: []string{id}},
+		}},
+	}, memberAuth(s))
+	if err != nil {
+		return stytchclient.Member{}, withRetry(err, "/admin", "Back to members")
+	}
+	for _, m := range res.Members {
+		if m.MemberID == id && m.OrganizationID == s.OrganizationID {
+			return m, nil
+		}
+	}
+	return stytchclient.Member{}, memberNotFound()
+}
+
+// adminMemberPage shows one member's details.
+func (a *app) adminMemberPage(c echo.Context) error {
+	s, err := a.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	id, err := adminMemberID(c)
+	if err != nil {
+		return err
+	}
+	m, err := a.findOrgMember(c, s, id)
+	if err != nil {
+		return err
+	}
+	title := m.Name
+	if title == "" {
+		title = m.EmailAddress
+	}
+	v := views.AdminMemberPage{Page: a.page(c, title, s)}
+	v.Member, v.ListURL = adminMember(v.Page, m), v.URL("/admin")
+	return a.render(c, http.StatusOK, v.Page, views.AdminMemberContent(v))
+}
+
+// adminResetConfirm names the member and says what a reset does, before
+// anything changes.
+func (a *app) adminResetConfirm(c echo.Context) error {
+	s, err := a.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	id, err := adminMemberID(c)
+	if err != nil {
+		return err
+	}
+	m, err := a.findOrgMember(c, s, id)
+	if err != nil {
+		return err
+	}
+	v := views.AdminResetPage{Page: a.page(c, "Reset phone", s)}
+	v.Member = adminMember(v.Page, m)
+	v.ActionURL, v.CancelURL = v.URL(memberPath(id)+"/reset"), v.URL(memberPath(id))
+	return a.render(c, http.StatusOK, v.Page, views.AdminResetContent(v))
+}
+
+// adminReset deletes the member's MFA phone and, when asked, ends all of
+// their sessions (deleting a phone leaves them alive), then logs an
+// audit line.
+func (a *app) adminReset(c echo.Context) error {
+	s, err := a.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	id, err := adminMemberID(c)
+	if err != nil {
+		return err
+	}
+	signOut := c.FormValue("revoke") != ""
+	ctx := c.Request().Context()
+	res, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, id, memberAuth(s))
+	switch {
+	case stytchclient.IsErrorType(err, stytchclient.ErrMemberPhoneNumberNotFound):
+		return &pageError{status: http.StatusConflict, heading: "This member has no phone",
+			message: "Their phone number may already have been removed.", nothingChanged: true,
+			retryURL: memberPath(id), retryLabel: "Back to the member"}
+	case err != nil:
+		return withRetry(err, "/admin", "Back to members")
+	}
+	v := views.AdminResetDonePage{Page: a.page(c, "Phone reset", s), Name: res.Member.Name, Email: res.Member.EmailAddress}
+	v.DetailURL, v.ListURL = v.URL(memberPath(id)), v.URL("/admin")
+	action, audit := "delete_mfa_phone", []any{}
+	if signOut {
+		rv, err := a.stytch.RevokeSession(ctx, stytchclient.RevokeSessionRequest{MemberID: id}, memberAuth(s))
+		if err != nil {
+			v.SignOutFail = describe(err).message
+			a.log.InfoContext(ctx, "revoking a member's sessions failed", "target_member_id", id, "err", err)
+		} else {
+			v.SignedOut = true
+			action += "+revoke_sessions"
+			audit = append(audit, "stytch_revoke_request_id", rv.RequestID)
+		}
+	}
+	a.log.InfoContext(ctx, "audit", append([]any{
+		"admin_member_id", s.MemberID,
+		"target_member_id", id,
+		"organization_id", s.OrganizationID,
+		"action", action,
+		"stytch_request_id", res.RequestID,
+		"time", a.now().UTC().Format(time.RFC3339),
+	}, audit...)...)
+	return a.render(c, http.StatusOK, v.Page, views.AdminResetDoneContent(v))
+}
+
+// adminMember is what the admin pages show of a member.
+func adminMember(p views.Page, m stytchclient.Member) views.AdminMember {
+	v := views.AdminMember{
+		ID:            m.MemberID,
+		Name:          m.Name,
+		Email:         m.EmailAddress,
+		Status:        m.Status,
+		MFAEnrolled:   m.MFAEnrolled,
+		PhoneVerified: m.MFAPhoneNumberVerified,
+		DefaultMethod: m.DefaultMFAMethod,
+		DetailURL:     p.URL(memberPath(m.MemberID)),
+	}
+	if m.MFAPhoneNumber != "" {
+		v.PhoneMasked = phone.Mask(m.MFAPhoneNumber)
+		v.ResetURL = p.URL(memberPath(m.MemberID) + "/reset")
+	}
+	return v
+}
+
+func matchesFilter(m stytchclient.Member, filter string) bool {
+	switch filter {
+	case views.AdminFilterMFAOn:
+		return m.MFAEnrolled
+	case views.AdminFilterMFAOff:
+		return !m.MFAEnrolled
+	case views.AdminFilterUnverified:
+		return m.MFAPhoneNumber != "" && !m.MFAPhoneNumberVerified
+	}
+	return true
+}
+
+// mfaSummary is "38 of 52 members have MFA on".
+func mfaSummary(members []stytchclient.Member, search string) string {
+	on := 0
+	for _, m := range members {
+		if m.MFAEnrolled {
+			on++
+		}
+	}
+	who := "members"
+	if search != "" {
+		who = "members whose e-mail contains “" + search + "”"
+	}
+	switch len(members) {
+	case 0:
+		if search != "" {
+			return "No members have an e-mail address containing “" + search + "”."
+		}
+		return "Your organization has no members."
+	case 1:
+		who = strings.Replace(who, "members", "member", 1)
+		return fmt.Sprintf("%d of 1 %s has MFA on", on, who)
+	}
+	return fmt.Sprintf("%d of %d %s have MFA on", on, len(members), who)
+}
+
+// The paging cursor is opaque to people: base64 of the offset into the
+// filtered list. Anything that does not decode to the start of a page
+// within the list means the first page.
+
+func encodeCursor(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset)))
+}
+
+func decodeCursor(cursor string, total int) int {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
+	if err != nil || !strings.HasPrefix(string(raw), "offset:") || n < 0 || n >= total || n%adminPageSize != 0 {
+		return 0
+	}
+	return n
+}
+
+// adminListURL is the member list with a filter, a search and a page.
+func adminListURL(p views.Page, filter, q string, offset int) string {
+	vals := url.Values{}
+	if filter != views.AdminFilterAll {
+		vals.Set("filter", filter)
+	}
+	if q != "" {
+		vals.Set("q", q)
+	}
+	if offset > 0 {
+		vals.Set("cursor", encodeCursor(offset))
+	}
+	if len(vals) == 0 {
+		return p.URL("/admin")
+	}
+	return p.URL("/admin") + "?" + vals.Encode()
+}
