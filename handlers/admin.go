@@ -262,16 +262,15 @@ func (a *app) adminReset(c echo.Context) error {
 	case err != nil:
 		return withRetry(err, "/admin", "Back to members")
 	}
-	v := views.AdminResetDonePage{Page: a.page(c, "Phone reset", s), Name: res.Member.Name, Email: res.Member.EmailAddress}
-	v.DetailURL, v.ListURL = v.URL(memberPath(id)), v.URL("/admin")
+	done := &middleware.AdminReset{MemberID: id, Name: res.Member.Name, Email: res.Member.EmailAddress}
 	action, audit := "delete_mfa_phone", []any{}
 	if signOut {
 		rv, err := a.stytch.RevokeSession(ctx, stytchclient.RevokeSessionRequest{MemberID: id}, memberAuth(s))
 		if err != nil {
-			v.SignOutFail = describe(err).message
+			done.SignOutFail = describe(err).message
 			a.log.InfoContext(ctx, "revoking a member's sessions failed", "target_member_id", id, "err", err)
 		} else {
-			v.SignedOut = true
+			done.SignedOut = true
 			action += "+revoke_sessions"
 			audit = append(audit, "stytch_revoke_request_id", rv.RequestID)
 		}
@@ -284,6 +283,35 @@ func (a *app) adminReset(c echo.Context) error {
 		"stytch_request_id", res.RequestID,
 		"time", a.now().UTC().Format(time.RFC3339),
 	}, audit...)...)
+	s.AdminReset = done
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	return a.redirect(c, memberPath(id)+"/reset/done")
+}
+
+// adminResetDone says what the reset did, once: a reload finds nothing to
+// show and goes to the member's page instead of repeating the reset.
+func (a *app) adminResetDone(c echo.Context) error {
+	s, err := a.requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	id, err := adminMemberID(c)
+	if err != nil {
+		return err
+	}
+	done := s.AdminReset
+	if done == nil || done.MemberID != id {
+		return redirectTo(memberPath(id))
+	}
+	s.AdminReset = nil
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	v := views.AdminResetDonePage{Page: a.page(c, "Phone reset", s), Name: done.Name, Email: done.Email,
+		SignedOut: done.SignedOut, SignOutFail: done.SignOutFail}
+	v.DetailURL, v.ListURL = v.URL(memberPath(id)), v.URL("/admin")
 	return a.render(c, http.StatusOK, v.Page, views.AdminResetDoneContent(v))
 }
 

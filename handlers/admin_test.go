@@ -390,12 +390,21 @@ func TestAdminResetsPhoneAndSignsOut(t *testing.T) {
 	}
 
 	p = admin.post(reset, url.Values{"revoke": {"1"}})
+	mustStatus(t, p, http.StatusSeeOther)
+	done := p.location
+	p = admin.follow(p)
 	mustStatus(t, p, http.StatusOK)
 	contains(t, p, "main", "The phone number of "+erin.Name+" ("+erin.Email+") was removed")
 	contains(t, p, "main", "signed out everywhere")
 	exists(t, p, `main a[href="/admin"]`, true)
 	if st := e.member(erin); st.Phone != "" || st.PhoneVerified || st.ActiveSessions != 0 {
 		t.Fatalf("after the reset: %+v", st)
+	}
+	// A reload shows the member's page; nothing is reset twice.
+	p = admin.get(done)
+	mustStatus(t, p, http.StatusSeeOther)
+	if !strings.HasSuffix(p.location, "/admin/members/"+erin.ID) {
+		t.Fatalf("reload of the result: %q", p.location)
 	}
 
 	// The audit line: who, whom, what, Stytch's reference; no phone.
@@ -440,7 +449,7 @@ func TestAdminResetWithoutSignOut(t *testing.T) {
 	admin := e.browser()
 	admin.login("acme", acme.Admin.Email)
 	admin.get("/admin/members/" + erin.ID + "/reset")
-	p := admin.post("/admin/members/"+erin.ID+"/reset", nil)
+	p := admin.follow(admin.post("/admin/members/"+erin.ID+"/reset", nil))
 	mustStatus(t, p, http.StatusOK)
 	contains(t, p, "main", "was removed")
 	contains(t, p, "main", "Their current sessions stay active")

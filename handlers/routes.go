@@ -44,4 +44,5 @@ func (a *app) routes(g *echo.Group) {
 	g.GET("/admin/members/:member_id", a.adminMemberPage)
 	g.GET("/admin/members/:member_id/reset", a.adminResetConfirm)
 	g.POST("/admin/members/:member_id/reset", a.adminReset)
+	g.GET("/admin/members/:member_id/reset/done", a.adminResetDone)
 }

@@ -37,12 +37,24 @@ type Session struct {
 	Flow *Flow `json:"flow,omitempty"`
 	// Flash is a one-shot message for the page after a redirect.
 	Flash string `json:"flash,omitempty"`
+	// AdminReset is the outcome of an admin's phone reset, shown once by
+	// the page the POST redirects to, so a reload never repeats the reset.
+	AdminReset *AdminReset `json:"admin_reset,omitempty"`
 	// HostSession identifies (hashed) the session a host site handed in,
 	// so a different one starts the cookie afresh; "" outside a host.
 	HostSession string `json:"host_session,omitempty"`
 	// ReturnTo is the validated page of the host to go back to after a
 	// change, from ?return_to=.
 	ReturnTo string `json:"return_to,omitempty"`
+}
+
+// AdminReset says what an admin's reset of a member's phone did.
+type AdminReset struct {
+	MemberID    string `json:"member_id"`
+	Name        string `json:"name,omitempty"`
+	Email       string `json:"email,omitempty"`
+	SignedOut   bool   `json:"signed_out,omitempty"`
+	SignOutFail string `json:"sign_out_fail,omitempty"`
 }
 
 // Flow is the server-side state of an MFA flow in progress, so a reload or
