@@ -31,6 +31,7 @@ type Config struct {
 	Cooldown      time.Duration // RESEND_COOLDOWN; default 30s
 	StytchTimeout time.Duration // STYTCH_TIMEOUT; default 10s
 	EmulatorAddr  string        // EMULATOR_ADDR; default 127.0.0.1:0 (used without credentials)
+	MetricsAddr   string        // METRICS_ADDR; "" (default) serves no metrics
 	LogFormat     string        // LOG_FORMAT: text or json; default text
 	LogLevel      slog.Level    // LOG_LEVEL: debug, info, warn, error; default info
 }
@@ -132,6 +133,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("EMULATOR_ADDR=%q: want host:port (%v)", v, serr)
 		}
 		c.EmulatorAddr = v
+	}
+	if v := getenv("METRICS_ADDR"); v != "" {
+		if _, _, serr := net.SplitHostPort(v); serr != nil {
+			return c, fmt.Errorf("METRICS_ADDR=%q: want host:port, such as 127.0.0.1:9090 (%v)", v, serr)
+		}
+		c.MetricsAddr = v
 	}
 	switch f := getenv("LOG_FORMAT"); f {
 	case "":

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/mfaportal/mfaportal/handlers"
+	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/stytchclient"
@@ -103,6 +104,9 @@ type Main struct {
 	emuURL    string
 	server    *http.Server
 	listener  net.Listener
+
+	metricsServer *http.Server
+	metricsURL    string
 }
 
 // URL is the address the app listens on, once Open has returned.
@@ -139,6 +143,11 @@ func (m *Main) Open() error {
 		clientCfg = stytchclient.Config{ProjectID: m.emu.ProjectID(), Secret: m.emu.Secret(), BaseURL: m.emuURL, Timeout: cfg.StytchTimeout}
 		dev = devMode(cfg.PublicURL.String(), m.emu.Demo())
 	}
+	var reg *metrics.Registry
+	if cfg.MetricsAddr != "" {
+		reg = metrics.New()
+		clientCfg.Observe = reg.ObserveStytch
+	}
 	client, err := stytchclient.New(clientCfg)
 	if err != nil {
 		m.Close()
@@ -148,6 +157,13 @@ func (m *Main) Open() error {
 	if err != nil {
 		m.Close()
 		return configError{err}
+	}
+	opts.Metrics = reg
+	if reg != nil {
+		if err := m.openMetrics(reg); err != nil {
+			m.Close()
+			return err
+		}
 	}
 	h, err := handlers.New(opts)
 	if err != nil {
@@ -256,10 +272,32 @@ func (m *Main) Close() error {
 	} else if m.listener != nil {
 		m.listener.Close()
 	}
-	if m.emuServer != nil {
-		errs = append(errs, m.emuServer.Shutdown(ctx))
+	for _, srv := range []*http.Server{m.emuServer, m.metricsServer} {
+		if srv != nil {
+			errs = append(errs, srv.Shutdown(ctx))
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// openMetrics serves /metrics on its own address, kept apart from the
+// public one so it need not be exposed.
+func (m *Main) openMetrics(reg *metrics.Registry) error {
+	ln, err := net.Listen("tcp", m.Config.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("listen for metrics on %s: %w", m.Config.MetricsAddr, err)
+	}
+	m.metricsURL = "http://" + ln.Addr().String() + "/metrics"
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", reg.Handler())
+	m.metricsServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := m.metricsServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("metrics server stopped", "err", err)
+		}
+	}()
+	m.Logger.Info("serving Prometheus metrics", "url", m.metricsURL)
+	return nil
 }
 
 // runEmulator is `mfaportal emulator`: the emulator alone, for developing

@@ -161,3 +161,68 @@ func TestRunBadReturnToOriginsExits2(t *testing.T) {
 		t.Fatalf("exit status %d, stderr %q; want 2 naming RETURN_TO_ORIGINS", code, stderr.String())
 	}
 }
+
+// METRICS_ADDR serves Prometheus metrics on their own address: requests by
+// route and Stytch calls by endpoint.
+func TestMetrics(t *testing.T) {
+	cfg, err := LoadConfig(env(map[string]string{"ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Main{Config: cfg, Logger: newLogger(cfg, io.Discard)}
+	if err := m.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	res, err := http.PostForm(m.URL()+"/login", nil) // no CSRF token: a 403, no Stytch call
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	res, err = http.Get(m.URL() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	// A link token Stytch doesn't know: one call to Stytch, refused.
+	res, err = http.Get(m.URL() + "/authenticate?stytch_token_type=multi_tenant_magic_links&token=unknown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	res, err = http.Get(m.metricsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{
+		`mfaportal_http_request_duration_seconds_count{route="/healthz",method="GET",status="200"} 1`,
+		`mfaportal_http_request_duration_seconds_count{route="/login",method="POST",status="403"} 1`,
+		`mfaportal_stytch_call_duration_seconds_count{endpoint="magic_links.authenticate",status="404",error_type="magic_link_not_found"} 1`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("missing %s in\n%s", want, body)
+		}
+	}
+}
+
+func TestMetricsOffByDefault(t *testing.T) {
+	cfg, _ := LoadConfig(env(map[string]string{"ADDR": "127.0.0.1:0"}))
+	m := &Main{Config: cfg, Logger: newLogger(cfg, io.Discard)}
+	if err := m.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if m.metricsServer != nil {
+		t.Fatal("metrics served without METRICS_ADDR")
+	}
+	res, err := http.Get(m.URL() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("/metrics on the public address: %d", res.StatusCode)
+	}
+}

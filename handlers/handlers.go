@@ -49,6 +49,7 @@ import (
 	"github.com/labstack/echo/v4"
 	echomw "github.com/labstack/echo/v4/middleware"
 
+	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/stytchclient"
@@ -119,6 +120,9 @@ type Options struct {
 	// the layout may load scripts and styles from its own origin only,
 	// none inline.
 	Layout func(page views.Page, body templ.Component) templ.Component
+
+	// Metrics, when set, records every request's route, status and latency.
+	Metrics *metrics.Registry
 }
 
 // DevMode describes the built-in emulator to the pages, so a newcomer can
@@ -231,6 +235,9 @@ func New(opts Options) (http.Handler, error) {
 	e.HTTPErrorHandler = a.handleError
 	e.Use(echo.WrapMiddleware(middleware.RequestLog(a.log)))
 	e.Use(echo.WrapMiddleware(middleware.Recover(a.log, nil)))
+	if m := opts.Metrics; m != nil {
+		e.Use(observe(m))
+	}
 	e.Use(echomw.GzipWithConfig(echomw.GzipConfig{
 		Level:     5,
 		MinLength: 1024,
@@ -301,4 +308,22 @@ func sameSiteFor(frameAncestors []string) http.SameSite {
 		return http.SameSiteNoneMode
 	}
 	return http.SameSiteLaxMode
+}
+
+// observe records each request under its route pattern (never the raw
+// path, which can carry member ids). Errors are rendered by the innermost
+// middleware, so the status seen here is the one sent.
+func observe(m *metrics.Registry) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			route := c.Path()
+			if route == "" {
+				route = "unmatched"
+			}
+			m.ObserveRequest(route, c.Request().Method, c.Response().Status, time.Since(start))
+			return err
+		}
+	}
 }
