@@ -32,7 +32,7 @@ type Config struct {
 	StytchTimeout time.Duration // STYTCH_TIMEOUT; default 10s
 	EmulatorAddr  string        // EMULATOR_ADDR; default 127.0.0.1:0 (used without credentials)
 	MetricsAddr   string        // METRICS_ADDR; "" (default) serves no metrics
-	LogFormat     string        // LOG_FORMAT: text or json; default text
+	LogFormat     string        // LOG_FORMAT: text or json; default json on real Stytch, text on the emulator
 	LogLevel      slog.Level    // LOG_LEVEL: debug, info, warn, error; default info
 }
 
@@ -50,7 +50,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Cooldown:      30 * time.Second,
 		StytchTimeout: 10 * time.Second,
 		EmulatorAddr:  "127.0.0.1:0",
-		LogFormat:     "text",
 		LogLevel:      slog.LevelInfo,
 	}
 	var err error
@@ -142,6 +141,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	switch f := getenv("LOG_FORMAT"); f {
 	case "":
+		// Machines read production logs; people read a laptop's.
+		c.LogFormat = "json"
+		if c.UseEmulator() {
+			c.LogFormat = "text"
+		}
 	case "text", "json":
 		c.LogFormat = f
 	default:

@@ -99,3 +99,14 @@ func TestSecretFromFile(t *testing.T) {
 		t.Fatalf("secret %q err %v", c.Secret, err)
 	}
 }
+
+func TestLogFormatDefault(t *testing.T) {
+	c, _ := LoadConfig(env(nil))
+	if c.LogFormat != "text" {
+		t.Errorf("emulator: %q, want text", c.LogFormat)
+	}
+	c, _ = LoadConfig(env(map[string]string{"STYTCH_PROJECT_ID": "project-live-1", "STYTCH_SECRET": "s"}))
+	if c.LogFormat != "json" {
+		t.Errorf("real Stytch: %q, want json", c.LogFormat)
+	}
+}
