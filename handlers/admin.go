@@ -195,17 +195,24 @@ func (a *app) findOrgMember(c echo.Context, s *middleware.Session, id string) (s
 	return stytchclient.Member{}, memberNotFound()
 }
 
-// adminMemberPage shows one member's details.
-func (a *app) adminMemberPage(c echo.Context) error {
+// adminTarget is the admin's session and the member the URL names,
+// looked up within the admin's organization.
+func (a *app) adminTarget(c echo.Context) (*middleware.Session, stytchclient.Member, error) {
 	s, err := a.requireAdmin(c)
 	if err != nil {
-		return err
+		return nil, stytchclient.Member{}, err
 	}
 	id, err := adminMemberID(c)
 	if err != nil {
-		return err
+		return nil, stytchclient.Member{}, err
 	}
 	m, err := a.findOrgMember(c, s, id)
+	return s, m, err
+}
+
+// adminMemberPage shows one member's details.
+func (a *app) adminMemberPage(c echo.Context) error {
+	s, m, err := a.adminTarget(c)
 	if err != nil {
 		return err
 	}
@@ -221,18 +228,11 @@ func (a *app) adminMemberPage(c echo.Context) error {
 // adminResetConfirm names the member and says what a reset does, before
 // anything changes.
 func (a *app) adminResetConfirm(c echo.Context) error {
-	s, err := a.requireAdmin(c)
+	s, m, err := a.adminTarget(c)
 	if err != nil {
 		return err
 	}
-	id, err := adminMemberID(c)
-	if err != nil {
-		return err
-	}
-	m, err := a.findOrgMember(c, s, id)
-	if err != nil {
-		return err
-	}
+	id := m.MemberID
 	v := views.AdminResetPage{Page: a.page(c, "Reset phone", s)}
 	v.Member = adminMember(v.Page, m)
 	v.ActionURL, v.CancelURL = v.URL(memberPath(id)+"/reset"), v.URL(memberPath(id))
