@@ -1,8 +1,10 @@
 package stytchemu
 
 import (
+	"bytes"
 	"encoding/json"
 	"html/template"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -132,6 +134,12 @@ func (e *Emulator) applyFault(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if f.Delay > 0 {
+		// Read the body first: only then does net/http watch the
+		// connection and cancel the context when the caller hangs up, so
+		// a call the caller gave up on is not carried out behind its back.
+		if body, err := io.ReadAll(r.Body); err == nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		t := time.NewTimer(f.Delay)
 		defer t.Stop()
 		select {
