@@ -305,3 +305,19 @@ func TestRetryAfterAFailureSucceeds(t *testing.T) {
 		t.Fatalf("after the retry: %+v", st)
 	}
 }
+
+// Without the signing keys (JWKS failing), pages still work: the session
+// is then checked with Stytch itself on each view.
+func TestJWKSFailureFallsBackToStytch(t *testing.T) {
+	e, _ := newFaultEnv(t)
+	jwks := "/v1/b2b/sessions/jwks/" + e.emu.ProjectID()
+	e.emu.AddFault(stytchemu.Fault{Path: jwks, Status: 503, ErrorType: "internal_server_error", Count: -1})
+	b := e.browser()
+	p := b.login("acme", e.demo.Organization.Member.Email)
+	mustStatus(t, p, http.StatusOK)
+	before := e.emu.Calls()["POST /v1/b2b/sessions/authenticate"]
+	mustStatus(t, b.get("/"), http.StatusOK)
+	if after := e.emu.Calls()["POST /v1/b2b/sessions/authenticate"]; after != before+1 {
+		t.Fatalf("sessions/authenticate calls %d → %d, want one more", before, after)
+	}
+}
