@@ -54,11 +54,5 @@ func (a *app) turnOnSend(c echo.Context) error {
 	if !hasConfirmedPhone(s) || s.Profile.MFAEnrolled {
 		return redirectTo("/")
 	}
-	if err := a.sendCode(c, s, flowTurnOn, ""); err != nil {
-		return err
-	}
-	if err := a.save(c, s); err != nil {
-		return err
-	}
-	return a.redirect(c, "/verify")
+	return a.codeToCurrentPhone(c, s, flowTurnOn)
 }

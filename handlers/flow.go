@@ -75,6 +75,18 @@ func (a *app) sendCode(c echo.Context, s *middleware.Session, kind, e164 string)
 	return nil
 }
 
+// codeToCurrentPhone texts a code to the phone the member already has and
+// moves on to the code page.
+func (a *app) codeToCurrentPhone(c echo.Context, s *middleware.Session, kind string) error {
+	if err := a.sendCode(c, s, kind, ""); err != nil {
+		return err
+	}
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	return a.redirect(c, "/verify")
+}
+
 // renderPhone shows the country and number form.
 func (a *app) renderPhone(c echo.Context, s *middleware.Session, purpose, region, number string, errs views.Errors) error {
 	if region == "" {

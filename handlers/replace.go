@@ -39,13 +39,7 @@ func (a *app) replaceStart(c echo.Context) error {
 	if !hasConfirmedPhone(s) {
 		return redirectTo("/enroll")
 	}
-	if err := a.sendCode(c, s, flowStepUp, ""); err != nil {
-		return err
-	}
-	if err := a.save(c, s); err != nil {
-		return err
-	}
-	return a.redirect(c, "/verify")
+	return a.codeToCurrentPhone(c, s, flowStepUp)
 }
 
 // removeOldPhone runs once the step-up code is confirmed: it deletes the

@@ -47,11 +47,5 @@ func (a *app) unenrollStart(c echo.Context) error {
 		return &pageError{status: http.StatusForbidden, heading: "Two-step verification can't be turned off",
 			message: requiredByOrg, nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
 	}
-	if err := a.sendCode(c, s, flowUnenroll, ""); err != nil {
-		return err
-	}
-	if err := a.save(c, s); err != nil {
-		return err
-	}
-	return a.redirect(c, "/verify")
+	return a.codeToCurrentPhone(c, s, flowUnenroll)
 }
