@@ -252,7 +252,7 @@ func (m *Main) openEmulator() error {
 	}
 	m.emu = emu
 	m.emuURL = "http://" + ln.Addr().String()
-	m.emuServer = &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	m.emuServer = &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: emu.ConnState}
 	go func() {
 		if err := m.emuServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("emulator stopped", "err", err)
@@ -326,7 +326,7 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Stytch emulator listening\n  STYTCH_API_URL=%s\n  STYTCH_PROJECT_ID=%s\n  STYTCH_SECRET=%s\n  dev outbox: %s/dev/outbox\n",
 		base, emu.ProjectID(), emu.Secret(), base)
-	srv := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: emu.ConnState}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

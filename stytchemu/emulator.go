@@ -47,6 +47,7 @@ type Emulator struct {
 	outbox      []Message
 	faults      []*Fault
 	calls       map[string]int
+	conns       connCounters
 	demo        Demo
 }
 
@@ -154,6 +155,7 @@ func (e *Emulator) routes() http.Handler {
 	dev.HandleFunc("POST /dev/clock", e.postClock)
 	dev.HandleFunc("POST /dev/faults", e.postFault)
 	dev.HandleFunc("DELETE /dev/faults", e.deleteFaults)
+	dev.HandleFunc("GET /dev/stats", e.getStats)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/dev" || strings.HasPrefix(r.URL.Path, "/dev/") {
