@@ -83,6 +83,8 @@ type JWTVerifier struct {
 
 	// fetchMu serializes JWKS fetches, so that tokens arriving together with
 	// a new kid cause one fetch; lookups of known keys do not wait for it.
+	verifiedMu  sync.Mutex
+	verified    map[string]*SessionClaims // token → claims, see cached
 	fetchMu     sync.Mutex
 	mu          sync.RWMutex
 	keys        map[string]*rsa.PublicKey // nil until a fetch succeeded
@@ -140,6 +142,11 @@ type sessionJWTClaims struct {
 // audience, exp, nbf and iat, and returns its claims. The error wraps
 // ErrJWTExpired when only the expiry failed, ErrJWTInvalid otherwise.
 func (v *JWTVerifier) Verify(ctx context.Context, token string) (*SessionClaims, error) {
+	// A token already verified needs no second RSA check while its times
+	// still hold: the same bytes carry the same signature.
+	if c, ok := v.cached(token); ok {
+		return c, nil
+	}
 	var raw sessionJWTClaims
 	_, err := v.parser.ParseWithClaims(token, &raw, func(t *jwt.Token) (any, error) {
 		if typ, ok := t.Header["typ"]; ok {
@@ -170,7 +177,47 @@ func (v *JWTVerifier) Verify(ctx context.Context, token string) (*SessionClaims,
 	if v.now().After(claims.SessionExpiresAt.Add(v.leeway)) {
 		return nil, fmt.Errorf("%w: the session expired at %s", ErrJWTExpired, claims.SessionExpiresAt.Format(time.RFC3339))
 	}
-	return claims, nil
+	v.remember(token, claims)
+	c := *claims
+	return &c, nil
+}
+
+// maxVerified bounds the cache of verified tokens; session JWTs live five
+// minutes, so it holds the tokens of that many recently active members.
+const maxVerified = 10000
+
+// cached returns a copy of the claims of a token verified before, while
+// its times still hold.
+func (v *JWTVerifier) cached(token string) (*SessionClaims, bool) {
+	v.verifiedMu.Lock()
+	claims, ok := v.verified[token]
+	v.verifiedMu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	now := v.now()
+	if now.Before(claims.NotBefore.Add(-v.leeway)) || !now.Before(claims.ExpiresAt.Add(v.leeway)) || now.After(claims.SessionExpiresAt.Add(v.leeway)) {
+		return nil, false // the full check gives the right error
+	}
+	c := *claims
+	return &c, true
+}
+
+func (v *JWTVerifier) remember(token string, claims *SessionClaims) {
+	v.verifiedMu.Lock()
+	defer v.verifiedMu.Unlock()
+	if v.verified == nil || len(v.verified) >= maxVerified {
+		now := v.now()
+		for t, c := range v.verified {
+			if !now.Before(c.ExpiresAt.Add(v.leeway)) {
+				delete(v.verified, t)
+			}
+		}
+		if v.verified == nil || len(v.verified) >= maxVerified {
+			v.verified = make(map[string]*SessionClaims)
+		}
+	}
+	v.verified[token] = claims
 }
 
 // onlyExpired reports whether the signature was good and exp is the only
