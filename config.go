@@ -23,7 +23,7 @@ type Config struct {
 	APIURL        string        // STYTCH_API_URL; default picked from the project id
 	Organization  string        // STYTCH_ORGANIZATION (id or slug); "" → asked at login
 	SessionKeys   string        // SESSION_KEYS or SESSION_KEYS_FILE; "" → random, with a warning
-	CookieSecure  bool          // COOKIE_SECURE; default true unless PUBLIC_URL is plain http on a non-loopback host
+	CookieSecure  bool          // COOKIE_SECURE; default true when PUBLIC_URL is https
 	SMSCountries  string        // SMS_COUNTRIES; default "US,CA"
 	DefaultRegion string        // DEFAULT_COUNTRY; default from the browser's language
 	FrameAnc      string        // FRAME_ANCESTORS; default none (no framing)
@@ -103,7 +103,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 
-	c.CookieSecure = c.PublicURL.Scheme == "https" || isLoopback(c.PublicURL.Hostname())
+	// Secure whenever the app is served over TLS. On plain http (a laptop)
+	// not every browser keeps a Secure cookie, even on localhost.
+	c.CookieSecure = c.PublicURL.Scheme == "https"
 	if v := getenv("COOKIE_SECURE"); v != "" {
 		if c.CookieSecure, err = strconv.ParseBool(v); err != nil {
 			return c, fmt.Errorf("COOKIE_SECURE=%q: want true or false", v)
@@ -186,12 +188,4 @@ func duration(getenv func(string) string, name string, def time.Duration) (time.
 		return 0, fmt.Errorf("%s=%q: want a duration such as 30s or 2m", name, v)
 	}
 	return d, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -21,8 +21,11 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if !c.UseEmulator() {
 		t.Error("no credentials should mean the built-in emulator")
 	}
-	if !c.CookieSecure {
-		t.Error("cookies on localhost should still be Secure (browsers accept them there)")
+	if c.CookieSecure {
+		t.Error("plain http on a laptop: cookies cannot be Secure in every browser")
+	}
+	if c, _ := LoadConfig(env(map[string]string{"PUBLIC_URL": "https://mfa.example.com"})); !c.CookieSecure {
+		t.Error("https: cookies must be Secure")
 	}
 	if c.Cooldown != 30*time.Second || c.SMSCountries != "US,CA" {
 		t.Errorf("cooldown %v countries %q", c.Cooldown, c.SMSCountries)
