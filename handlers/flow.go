@@ -89,7 +89,9 @@ func (a *app) codeToCurrentPhone(c echo.Context, s *middleware.Session, kind str
 
 // renderPhone shows the country and number form.
 func (a *app) renderPhone(c echo.Context, s *middleware.Session, purpose, region, number string, errs views.Errors) error {
-	if region == "" {
+	// A country codes can't go to is never preselected: its option is
+	// disabled, so the form would send no country at all.
+	if region == "" || !a.policy.Allows(region) {
 		region = phone.DefaultRegion(c.Request().Header.Get("Accept-Language"), a.region, a.policy)
 	}
 	v := views.PhonePage{

@@ -202,6 +202,8 @@ func TestDisallowedCountry(t *testing.T) {
 	p = b.post("/enroll", url.Values{"region": {"GB"}, "number": {"07400 123456"}})
 	mustStatus(t, p, http.StatusOK)
 	contains(t, p, "main", "United Kingdom")
+	exists(t, p, `option[selected][disabled]`, false)
+	exists(t, p, `option[value=US][selected]`, true)
 	if len(e.emu.Outbox()) != 1 { // the magic link only
 		t.Fatal("a code was sent to a disallowed country")
 	}
