@@ -80,3 +80,12 @@ func TestEmbedded(t *testing.T) {
 	mustFind(t, doc, `header form[action="/settings/security/logout"]`)
 	mustNotFind(t, doc, ".mfa-back")
 }
+
+func TestTitleInsideAHostLacksOurName(t *testing.T) {
+	p := samplePage("Security settings")
+	p.HostManaged = true
+	html, _ := render(t, Partial(p, ErrorContent(ErrorPage{Page: p, Heading: "x"})))
+	if !strings.HasPrefix(html, "<title>Security settings</title>") {
+		t.Fatalf("partial inside a host: %.80q", html)
+	}
+}

@@ -18,9 +18,13 @@ const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScri
 	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
 	`{"code":"[45]..","swap":true,"error":true},{"code":"...","swap":false}]}`
 
-// documentTitle is the text of <title>.
+// documentTitle is the text of <title>. Inside a host site the product
+// name would be a stranger's, so the page's own title stands alone.
 func documentTitle(p Page) string {
-	if p.Title == "" {
+	switch {
+	case p.HostManaged:
+		return p.Title
+	case p.Title == "":
 		return "mfaportal"
 	}
 	return p.Title + " · mfaportal"
