@@ -68,6 +68,9 @@
 
   document.addEventListener('htmx:afterSettle', function (e) {
     if (e.target && e.target.id === 'main') settle(true);
+    // A filtered or paged member table: focus the new results, so screen
+    // readers and keyboards start there.
+    if (e.target && e.target.id === 'mfa-members') e.target.focus();
   });
   settle(false);
 })();
