@@ -3,6 +3,7 @@ package stytchclient
 import (
 	"context"
 	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -84,7 +85,7 @@ type JWTVerifier struct {
 	// fetchMu serializes JWKS fetches, so that tokens arriving together with
 	// a new kid cause one fetch; lookups of known keys do not wait for it.
 	verifiedMu  sync.Mutex
-	verified    map[string]*SessionClaims // token → claims, see cached
+	verified    map[[32]byte]*SessionClaims // SHA-256 of the token → claims, see cached
 	fetchMu     sync.Mutex
 	mu          sync.RWMutex
 	keys        map[string]*rsa.PublicKey // nil until a fetch succeeded
@@ -190,7 +191,7 @@ const maxVerified = 10000
 // its times still hold.
 func (v *JWTVerifier) cached(token string) (*SessionClaims, bool) {
 	v.verifiedMu.Lock()
-	claims, ok := v.verified[token]
+	claims, ok := v.verified[sha256.Sum256([]byte(token))]
 	v.verifiedMu.Unlock()
 	if !ok {
 		return nil, false
@@ -214,10 +215,11 @@ func (v *JWTVerifier) remember(token string, claims *SessionClaims) {
 			}
 		}
 		if v.verified == nil || len(v.verified) >= maxVerified {
-			v.verified = make(map[string]*SessionClaims)
+			v.verified = make(map[[32]byte]*SessionClaims)
 		}
 	}
-	v.verified[token] = claims
+	// Keyed by a digest, so the cache holds 32 bytes per token, not the token.
+	v.verified[sha256.Sum256([]byte(token))] = claims
 }
 
 // onlyExpired reports whether the signature was good and exp is the only
