@@ -167,9 +167,10 @@ type app struct {
 // codeLifetime is how long Stytch accepts an SMS code.
 const codeLifetime = 2 * time.Minute
 
-// jwtMaxAge is how long a locally verified session JWT is trusted before
-// the session is checked with Stytch again.
-const jwtMaxAge = 5 * time.Minute
+// sessionTrust is how long a session Stytch confirmed is shown without
+// asking Stytch again: a session JWT's lifetime, the window Stytch itself
+// gives local checks.
+const sessionTrust = 5 * time.Minute
 
 // New builds the application.
 func New(opts Options) (http.Handler, error) {

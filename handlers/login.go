@@ -134,7 +134,7 @@ func (a *app) authenticate(c echo.Context) error {
 	c.Set(sessionKey, s)
 	setProfile(s, res.Member, res.Organization, nil)
 	if res.MemberAuthenticated {
-		a.setTokens(s, res.SessionToken, res.SessionJWT)
+		a.setTokens(s, res.SessionToken, res.SessionJWT, res.MemberSession)
 		if res.MemberSession != nil {
 			setProfile(s, res.Member, res.Organization, res.MemberSession.Roles)
 		}

@@ -447,3 +447,43 @@ func TestTooManyWrongCodesLocks(t *testing.T) {
 		t.Fatalf("after ten wrong codes: %+v", st)
 	}
 }
+
+// A page view within five minutes of Stytch's last word on the session
+// asks Stytch nothing and needs no JWT; later views check the session
+// again, and a session past the end Stytch gave it is over even inside
+// that window.
+func TestPageViewsTrustTheSealedCheck(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.login("acme", e.demo.Organization.Member.Email)
+	u, _ := url.Parse(e.app.URL)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if strings.HasPrefix(c.Name, "mfaportal_jwt") {
+			t.Fatalf("a session with a token keeps its JWT in cookie %s", c.Name)
+		}
+	}
+	const auth = "POST /v1/b2b/sessions/authenticate"
+	calls := func() int { return e.emu.Calls()[auth] }
+
+	before := calls()
+	mustStatus(t, b.get("/"), http.StatusOK)
+	e.emu.Advance(4 * time.Minute)
+	mustStatus(t, b.get("/"), http.StatusOK)
+	if n := calls() - before; n != 0 {
+		t.Fatalf("%d sessions/authenticate calls within five minutes of login, want 0", n)
+	}
+
+	e.emu.Advance(54 * time.Minute) // 58 minutes in: checked again
+	mustStatus(t, b.get("/"), http.StatusOK)
+	if n := calls() - before; n != 1 {
+		t.Fatalf("%d sessions/authenticate calls after 58 minutes, want 1", n)
+	}
+
+	// The session (60 minutes) ends 2 minutes after that check.
+	e.emu.Advance(2*time.Minute + 30*time.Second)
+	p := b.get("/")
+	if p.status != http.StatusSeeOther || !strings.HasSuffix(p.location, "/login") {
+		t.Fatalf("past the session's end: %d %q", p.status, p.location)
+	}
+	contains(t, b.follow(p), "main", "Your session has ended")
+}

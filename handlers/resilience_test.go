@@ -306,18 +306,42 @@ func TestRetryAfterAFailureSucceeds(t *testing.T) {
 	}
 }
 
-// Without the signing keys (JWKS failing), pages still work: the session
+// Without the signing keys (JWKS failing), pages still work: a session
+// with a token never needs them, and one a host handed in as a JWT alone
 // is then checked with Stytch itself on each view.
-func TestJWKSFailureFallsBackToStytch(t *testing.T) {
-	e, _ := newFaultEnv(t)
-	jwks := "/v1/b2b/sessions/jwks/" + e.emu.ProjectID()
-	e.emu.AddFault(stytchemu.Fault{Path: jwks, Status: 503, ErrorType: "internal_server_error", Count: -1})
-	b := e.browser()
-	p := b.login("acme", e.demo.Organization.Member.Email)
-	mustStatus(t, p, http.StatusOK)
-	before := e.emu.Calls()["POST /v1/b2b/sessions/authenticate"]
-	mustStatus(t, b.get("/"), http.StatusOK)
-	if after := e.emu.Calls()["POST /v1/b2b/sessions/authenticate"]; after != before+1 {
-		t.Fatalf("sessions/authenticate calls %d → %d, want one more", before, after)
-	}
+func TestJWKSFailure(t *testing.T) {
+	const auth = "POST /v1/b2b/sessions/authenticate"
+	t.Run("session token", func(t *testing.T) {
+		e, _ := newFaultEnv(t)
+		e.emu.AddFault(stytchemu.Fault{Path: "/v1/b2b/sessions/jwks/" + e.emu.ProjectID(), Status: 503, ErrorType: "internal_server_error", Count: -1})
+		b := e.browser()
+		mustStatus(t, b.login("acme", e.demo.Organization.Member.Email), http.StatusOK)
+		before := e.emu.Calls()
+		mustStatus(t, b.get("/"), http.StatusOK)
+		if after := e.emu.Calls(); total(after) != total(before) {
+			t.Fatalf("Stytch calls on a page view: %v → %v, want none", before, after)
+		}
+	})
+	t.Run("JWT from the host", func(t *testing.T) {
+		e := newEnv(t, func(o *handlers.Options) {
+			o.BasePath = prefix
+			o.HostSession = &handlers.HostSession{
+				Session: func(r *http.Request) (string, string) {
+					_, jwt := handlers.StytchSDKCookies(r)
+					return "", jwt
+				},
+				LoginURL: "https://host.test/login",
+			}
+		})
+		e.emu.AddFault(stytchemu.Fault{Path: "/v1/b2b/sessions/jwks/" + e.emu.ProjectID(), Status: 503, ErrorType: "internal_server_error", Count: -1})
+		b := e.browser()
+		_, jwt := e.stytchSession(e.demo.Organization.Member.Email)
+		b.hostCookies("", jwt)
+		mustStatus(t, b.get(prefix+"/"), http.StatusOK) // first view: checked with Stytch
+		before := e.emu.Calls()[auth]
+		mustStatus(t, b.get(prefix+"/"), http.StatusOK)
+		if after := e.emu.Calls()[auth]; after != before+1 {
+			t.Fatalf("sessions/authenticate calls %d → %d, want one more", before, after)
+		}
+	})
 }

@@ -137,7 +137,7 @@ func (a *app) verifyCode(c echo.Context) error {
 	case err != nil:
 		return withRetry(err, "/verify", "Back to the code")
 	}
-	a.setTokens(s, res.SessionToken, res.SessionJWT)
+	a.setTokens(s, res.SessionToken, res.SessionJWT, res.MemberSession)
 	var roles []string
 	if res.MemberSession != nil {
 		roles = res.MemberSession.Roles

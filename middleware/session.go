@@ -20,7 +20,9 @@ import (
 type Session struct {
 	SessionToken string `json:"session_token,omitempty"`
 	// SessionJWT travels in its own chunked cookies (it can reach 5 KB),
-	// never in the main cookie.
+	// never in the main cookie. mfaportal keeps it only when it is the
+	// whole session (a host that hands in a JWT alone): with a session
+	// token, CheckedAt below says all a page view needs.
 	SessionJWT string `json:"-"`
 	// IntermediateSessionToken is set between the magic link and the MFA
 	// step of a login.
@@ -28,8 +30,12 @@ type Session struct {
 	OrganizationID           string `json:"organization_id,omitempty"`
 	MemberID                 string `json:"member_id,omitempty"`
 	Email                    string `json:"email,omitempty"`
-	// JWTCheckedAt is when the JWT was last refreshed through Stytch.
-	JWTCheckedAt time.Time `json:"jwt_checked_at,omitzero"`
+	// CheckedAt is when Stytch last confirmed the session (an
+	// authenticate call), and SessionExpiresAt when Stytch said it ends.
+	// Sealed in the cookie, they let a page view trust the session for a
+	// few minutes without asking Stytch or decoding a JWT.
+	CheckedAt        time.Time `json:"checked_at,omitzero"`
+	SessionExpiresAt time.Time `json:"session_expires_at,omitzero"`
 	// Profile caches what pages show about the member, refreshed with
 	// the JWT, so a page view needs no Stytch call.
 	Profile *Profile `json:"profile,omitempty"`

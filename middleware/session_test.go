@@ -91,7 +91,7 @@ func realisticSession(jwt string) *Session {
 		OrganizationID:           "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931",
 		MemberID:                 "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f",
 		Email:                    "ada.lovelace@analytical-engines.example.com",
-		JWTCheckedAt:             at,
+		CheckedAt:                at,
 		Profile: &Profile{
 			Name:             "Augusta Ada King, Countess of Lovelace",
 			Email:            "ada.lovelace@analytical-engines.example.com",
