@@ -75,11 +75,24 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Outbox returns a copy of every message sent, newest last.
+// outboxKeep is how many messages the outbox keeps, newest last: enough for
+// any person or test, and bounded under a load test's thousands of logins.
+const outboxKeep = 1000
+
+// deliver puts msg in the outbox; the caller holds e.mu.
+func (e *Emulator) deliver(msg Message) {
+	e.outbox = append(e.outbox, msg)
+	if len(e.outbox) >= 2*outboxKeep { // trimmed now and then, not on every message
+		e.outbox = slices.Clone(e.outbox[len(e.outbox)-outboxKeep:])
+	}
+}
+
+// Outbox returns a copy of the newest messages sent (at most 1,000),
+// newest last.
 func (e *Emulator) Outbox() []Message {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return slices.Clone(e.outbox)
+	return slices.Clone(e.outbox[max(0, len(e.outbox)-outboxKeep):])
 }
 
 // LastMessage is the newest message to a phone number or e-mail address.
@@ -244,6 +257,9 @@ func (e *Emulator) clearOutbox(w http.ResponseWriter, r *http.Request) {
 
 func (e *Emulator) getOutbox(w http.ResponseWriter, r *http.Request) {
 	msgs := e.Outbox()
+	if to := r.URL.Query().Get("to"); to != "" { // only the messages to one address or number
+		msgs = slices.DeleteFunc(msgs, func(m Message) bool { return !strings.EqualFold(m.To, to) })
+	}
 	if strings.Contains(r.Header.Get("Accept"), "text/html") {
 		slices.Reverse(msgs) // people want the newest on top
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

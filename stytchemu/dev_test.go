@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,12 @@ func TestOutbox(t *testing.T) {
 	}
 	if len(v.emu.Outbox()) != 2 {
 		t.Fatal("Outbox() disagrees")
+	}
+
+	var only struct{ Messages []stytchemu.Message }
+	if err := json.Unmarshal(v.req("GET", "/dev/outbox?to="+url.QueryEscape(newPhone), nil, noAuth).body, &only); err != nil ||
+		len(only.Messages) != 1 || only.Messages[0].Code != sms["code"] {
+		t.Fatalf("outbox for %s: %+v (%v)", newPhone, only, err)
 	}
 
 	page := v.req("GET", "/dev/outbox", nil, withHeader("Accept", "text/html,application/xhtml+xml"))

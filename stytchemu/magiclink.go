@@ -79,7 +79,7 @@ func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignu
 	if signup {
 		verb = "Finish signing up for"
 	}
-	e.outbox = append(e.outbox, Message{
+	e.deliver(Message{
 		Channel:        "email",
 		To:             m.m.EmailAddress,
 		OrganizationID: o.OrganizationID,

@@ -38,7 +38,7 @@ func (e *Emulator) sendCode(o *stytchclient.Organization, m *member) {
 	now := e.Now()
 	code := newCode()
 	e.st.otps[m.m.MemberID] = &otpCode{code: code, phone: m.m.MFAPhoneNumber, expires: now.Add(otpLifetime)}
-	e.outbox = append(e.outbox, Message{
+	e.deliver(Message{
 		Channel:        "sms",
 		To:             m.m.MFAPhoneNumber,
 		OrganizationID: o.OrganizationID,
