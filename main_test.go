@@ -200,9 +200,21 @@ func TestMetrics(t *testing.T) {
 		`mfaportal_http_request_duration_seconds_count{route="/healthz",method="GET",status="200"} 1`,
 		`mfaportal_http_request_duration_seconds_count{route="/login",method="POST",status="403"} 1`,
 		`mfaportal_stytch_call_duration_seconds_count{endpoint="magic_links.authenticate",status="404",error_type="magic_link_not_found"} 1`,
+		"\ngo_goroutines ",
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("missing %s in\n%s", want, body)
+		}
+	}
+	// The profiler answers on the metrics address only.
+	for u, want := range map[string]int{strings.TrimSuffix(m.metricsURL, "/metrics") + "/debug/pprof/": 200, m.URL() + "/debug/pprof/": 404} {
+		res, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", u, res.StatusCode, want)
 		}
 	}
 }

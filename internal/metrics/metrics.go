@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,6 +95,7 @@ func (r *Registry) Handler() http.Handler {
 		defer r.mu.Unlock()
 		r.requests.write(w)
 		r.stytch.write(w)
+		writeRuntime(w)
 	})
 }
 
@@ -122,4 +124,14 @@ func (s *series) labelString(vals []string) string {
 		parts[i] = s.labels[i] + "=" + strconv.Quote(v)
 	}
 	return strings.Join(parts, ",")
+}
+
+// writeRuntime adds the process gauges every Go service exposes, under
+// their usual names: goroutines (a leak shows as growth after a load) and
+// the live heap.
+func writeRuntime(w io.Writer) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(w, "# HELP go_goroutines Number of goroutines that currently exist.\n# TYPE go_goroutines gauge\ngo_goroutines %d\n", runtime.NumGoroutine())
+	fmt.Fprintf(w, "# HELP go_memstats_heap_alloc_bytes Bytes of allocated heap objects.\n# TYPE go_memstats_heap_alloc_bytes gauge\ngo_memstats_heap_alloc_bytes %d\n", ms.HeapAlloc)
 }

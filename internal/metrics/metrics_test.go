@@ -25,6 +25,8 @@ func TestExposition(t *testing.T) {
 		`mfaportal_http_request_duration_seconds_count{route="/verify",method="POST",status="200"} 2`,
 		`mfaportal_stytch_call_duration_seconds_bucket{endpoint="otps.sms.send",status="503",error_type="internal_server_error",le="1"} 0`,
 		`mfaportal_stytch_call_duration_seconds_count{endpoint="otps.sms.send",status="503",error_type="internal_server_error"} 1`,
+		"# TYPE go_goroutines gauge\ngo_goroutines ",
+		"# TYPE go_memstats_heap_alloc_bytes gauge\ngo_memstats_heap_alloc_bytes ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
