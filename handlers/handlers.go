@@ -239,12 +239,8 @@ func New(opts Options) (http.Handler, error) {
 	if m := opts.Metrics; m != nil {
 		e.Use(observe(m))
 	}
-	// Pages are a few KB: the fastest level compresses them nearly as well.
-	e.Use(echomw.GzipWithConfig(echomw.GzipConfig{
-		Level:     1,
-		MinLength: 1024,
-		Skipper:   func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, a.base+"/static/") },
-	}))
+	// Pages are compressed where they are written (render, with
+	// middleware.WriteBody) and static files ahead of time (static.go).
 	e.Use(echo.WrapMiddleware(middleware.SecurityHeaders(middleware.HeadersConfig{
 		FrameAncestors: opts.FrameAncestors,
 		StaticPrefix:   a.base + "/static/",

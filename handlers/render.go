@@ -36,7 +36,7 @@ func (a *app) render(c echo.Context, status int, p views.Page, content templ.Com
 		return err
 	}
 	c.Response().Header().Add("Vary", "HX-Request")
-	return c.HTMLBlob(status, buf.Bytes())
+	return middleware.WriteBody(c.Response(), c.Request(), status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
 }
 
 // page is the part of every page that comes from the request.

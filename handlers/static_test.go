@@ -59,3 +59,32 @@ func TestStaticFilesAreVersionedCachedAndCompressed(t *testing.T) {
 		t.Errorf("unknown static file: %d", p.status)
 	}
 }
+
+// Pages are gzip-compressed for browsers that accept it, and plain for
+// those that do not.
+func TestPagesAreCompressed(t *testing.T) {
+	e := newEnv(t)
+	for accept, want := range map[string]string{"gzip, deflate, br": "gzip", "": "", "gzip;q=0": ""} {
+		req, _ := http.NewRequest(http.MethodGet, e.app.URL+"/login", nil)
+		req.Header.Set("Accept-Encoding", accept)
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r io.Reader = res.Body
+		if enc := res.Header.Get("Content-Encoding"); enc != want {
+			t.Fatalf("Accept-Encoding %q: Content-Encoding %q, want %q", accept, enc, want)
+		}
+		if want == "gzip" {
+			if r, err = gzip.NewReader(res.Body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		body, _ := io.ReadAll(r)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), "</html>") ||
+			!strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Encoding") {
+			t.Fatalf("Accept-Encoding %q: %d, Vary %q\n%s", accept, res.StatusCode, res.Header.Values("Vary"), body)
+		}
+	}
+}
