@@ -1,8 +1,9 @@
 // Command loadcheck measures mfaportal on the built-in emulator: start-up
-// time, the settings page and a static file under load, memory, Stytch
-// calls and connections, and page weight, each beside a bare echo server
-// driven the same way in the same run (these machines are shared and
-// noisy, so only ratios against that baseline mean much).
+// time, page weight, the settings page, a static file and the whole enroll
+// flow under load, memory, goroutines, Stytch calls and connections, each
+// beside a bare echo server driven the same way in the same run (these
+// machines are shared and noisy, so only ratios against that baseline mean
+// much).
 //
 //	go run ./cmd/loadcheck -c 64 -d 60s
 //
@@ -13,6 +14,7 @@ package main
 import (
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,8 +27,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -35,8 +39,13 @@ import (
 )
 
 func main() {
+	if addr := os.Getenv(baselineEnv); addr != "" {
+		serveBaseline(addr)
+		return
+	}
 	conc := flag.Int("c", 64, "concurrent connections")
 	dur := flag.Duration("d", 60*time.Second, "duration of each load scenario (at most 4m: the session JWT lives 5)")
+	profile := flag.String("profile", "", "if set, a directory to save the app's CPU profile (settings load, gzip) and heap profile (after the enroll load) in")
 	flag.Parse()
 	if *dur > 4*time.Minute {
 		fail("-d must be at most 4m")
@@ -63,58 +72,97 @@ func main() {
 
 	app := startApp(bin, keys)
 	defer app.stop()
-	jar := login(app.url)
-	client := &http.Client{Jar: jar, Transport: &http.Transport{MaxIdleConnsPerHost: *conc, DisableCompression: true}}
+	// The load sends the logged-in browser's cookies as a fixed header, as
+	// a load tool would: a cookie jar in this process would cost CPU the
+	// app shares, and only the settings scenarios would pay for it.
+	cookie := login(app.url, "max@acme.example")
+	tr := &http.Transport{MaxIdleConnsPerHost: *conc, DisableCompression: true}
+	client := &http.Client{Transport: tr}
+	browser := map[string]string{"Cookie": cookie, "Accept-Encoding": "gzip"}
 
-	weight := pageWeight(client, app.url)
+	weight := pageWeight(client, app.url, cookie)
 	fmt.Printf("page weight, first load of the settings page (HTML + CSS + JS, gzip): %.1f KB (target ≤ 30 KB)\n", float64(weight)/1024)
 
-	base := startBaseline()
+	base, stopBaseline := startBaseline()
+	defer stopBaseline()
+	baseClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc, DisableCompression: true}}
+	goroutinesBefore := gauge(app.metrics, "go_goroutines")
 	statsBefore := emuStats(app.url)
-	settings := drive(client, app.url+"/", *conc, *dur, nil)
+	var cpuDone chan struct{}
+	if *profile != "" {
+		cpuDone = saveProfile(app, fmt.Sprintf("profile?seconds=%d", int(dur.Seconds()/2)), filepath.Join(*profile, "cpu.pprof"))
+	}
+	settings := drive(client, app.url+"/", *conc, *dur, browser)
+	if cpuDone != nil {
+		<-cpuDone
+	}
+	baseline := drive(baseClient, base, *conc, *dur, nil)
+	plain := drive(client, app.url+"/", *conc, *dur, map[string]string{"Cookie": cookie})
 	statsAfter := emuStats(app.url)
-	baseline := drive(&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc}}, base, *conc, *dur, nil)
 	rss, threads := procStatus(app.cmd.Process.Pid)
 
-	htmx := findStatic(client, app.url, "htmx")
+	htmx := findStatic(client, app.url, cookie, "htmx")
 	static := drive(client, app.url+htmx, *conc, *dur/2, map[string]string{"Accept-Encoding": "gzip"})
 
+	// The whole enroll flow, each run by a new member: log in by magic
+	// link, enter a phone, enter the texted code.
+	enrollBefore := emuStats(app.url)
+	flows := driveEnroll(app.url, *conc, *dur/2)
+	enrollAfter := emuStats(app.url)
+	rssEnroll, _ := procStatus(app.cmd.Process.Pid)
+	heapEnroll := gauge(app.metrics, "go_memstats_heap_alloc_bytes")
+	if *profile != "" {
+		<-saveProfile(app, "heap", filepath.Join(*profile, "heap.pprof"))
+	}
+	// The load's own keep-alive connections end with it.
+	tr.CloseIdleConnections()
+	baseClient.CloseIdleConnections()
+	closeEnrollConns()
+	time.Sleep(2 * time.Second)
+	goroutinesAfter := gauge(app.metrics, "go_goroutines")
+
 	fmt.Println()
-	fmt.Printf("%-28s %10s %9s %9s %7s\n", "scenario", "req/s", "p50", "p99", "errors")
+	fmt.Printf("%-36s %10s %9s %9s %7s\n", "scenario", "req/s", "p50", "p99", "errors")
 	for _, r := range []struct {
 		name string
 		res  result
-	}{{"settings page (logged in)", settings}, {"bare echo baseline", baseline}, {"static htmx (gzip)", static}} {
-		fmt.Printf("%-28s %10.0f %9v %9v %7d\n", r.name, r.res.rps, r.res.p50.Round(10*time.Microsecond), r.res.p99.Round(10*time.Microsecond), r.res.errors)
+	}{
+		{"settings page (logged in, gzip)", settings},
+		{"settings page (no Accept-Encoding)", plain},
+		{"bare echo baseline", baseline},
+		{"static htmx (gzip)", static},
+		{"enroll flow, whole (flows/s)", flows},
+	} {
+		fmt.Printf("%-36s %10.1f %9v %9v %7d\n", r.name, r.res.rps, r.res.p50.Round(10*time.Microsecond), r.res.p99.Round(10*time.Microsecond), r.res.errors)
 	}
 	fmt.Println()
-	fmt.Printf("settings / baseline throughput: %.2f (target ≥ 0.50)\n", settings.rps/baseline.rps)
-	fmt.Printf("settings p99: %v (target ≤ 10ms); baseline p99: %v\n", settings.p99.Round(10*time.Microsecond), baseline.p99.Round(10*time.Microsecond))
-	fmt.Printf("Stytch calls during the settings load: %d (target 0)\n", sum(statsAfter.Calls)-sum(statsBefore.Calls))
-	fmt.Printf("emulator connections accepted during it: %d\n", statsAfter.ConnectionsAccepted-statsBefore.ConnectionsAccepted)
-	fmt.Printf("app resident set after the load: %.1f MB (target ≤ 50 MB); OS threads: %d\n", float64(rss)/1024, threads)
-
-	// The enroll flow: the Stytch calls it makes, and the connections.
-	before := emuStats(app.url)
-	enroll(client, app.url)
-	after := emuStats(app.url)
-	fmt.Printf("enroll flow Stytch calls: %s; new emulator connections: %d\n", diff(before.Calls, after.Calls), after.ConnectionsAccepted-before.ConnectionsAccepted)
-	time.Sleep(2 * time.Second)
-	_, threadsIdle := procStatus(app.cmd.Process.Pid)
-	fmt.Printf("app OS threads 2s after the load: %d\n", threadsIdle)
+	fmt.Printf("settings / baseline throughput: %.2f with gzip, %.2f without (target ≥ 0.50)\n", settings.rps/baseline.rps, plain.rps/baseline.rps)
+	fmt.Printf("settings p99: %v with gzip, %v without (target ≤ 10ms); baseline p99: %v\n",
+		settings.p99.Round(10*time.Microsecond), plain.p99.Round(10*time.Microsecond), baseline.p99.Round(10*time.Microsecond))
+	fmt.Printf("Stytch calls during the settings loads: %d (target 0); emulator connections accepted: %d\n",
+		sum(statsAfter.Calls)-sum(statsBefore.Calls), statsAfter.ConnectionsAccepted-statsBefore.ConnectionsAccepted)
+	fmt.Printf("app resident set after the settings loads: %.1f MB (target ≤ 50 MB); OS threads: %d\n", float64(rss)/1024, threads)
+	n := flows.count
+	fmt.Printf("enroll flows: %d, 5xx: %d; Stytch calls per flow: %s; emulator connections accepted: %d\n",
+		n, flows.serverErrors, perFlow(enrollBefore.Calls, enrollAfter.Calls, n), enrollAfter.ConnectionsAccepted-enrollBefore.ConnectionsAccepted)
+	fmt.Printf("app resident set after the enroll load: %.1f MB, live heap %.1f MB (the built-in emulator, in the same process, now holds %d more members and their sessions)\n",
+		float64(rssEnroll)/1024, float64(heapEnroll)/(1<<20), n)
+	fmt.Printf("goroutines: %d before the loads, %d two seconds after them (the load's connections closed; the app's idle keep-alive connections to Stytch stay open up to 90 s, 3 goroutines each)\n",
+		goroutinesBefore, goroutinesAfter)
 }
 
 type appProc struct {
 	cmd     *exec.Cmd
 	url     string
+	metrics string // the app's /metrics
 	startup time.Duration
 }
 
 func startApp(bin, keys string) *appProc {
-	port := freePort()
+	port, metricsPort := freePort(), freePort()
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "ADDR=127.0.0.1:"+port, "PUBLIC_URL=http://localhost:"+port, "SESSION_KEYS="+keys,
-		"LOG_LEVEL=warn", "COOKIE_SECURE=false")
+		"LOG_LEVEL=warn", "COOKIE_SECURE=false", "METRICS_ADDR=127.0.0.1:"+metricsPort)
 	cmd.Stderr = io.Discard
 	start := time.Now()
 	check(cmd.Start())
@@ -123,7 +171,7 @@ func startApp(bin, keys string) *appProc {
 		if res, err := http.Get(u + "/healthz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return &appProc{cmd: cmd, url: u, startup: time.Since(start)}
+				return &appProc{cmd: cmd, url: u, metrics: "http://127.0.0.1:" + metricsPort + "/metrics", startup: time.Since(start)}
 			}
 		}
 		time.Sleep(2 * time.Millisecond)
@@ -137,52 +185,120 @@ func (a *appProc) stop() { a.cmd.Process.Signal(os.Interrupt); a.cmd.Wait() }
 
 var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-// login logs max@acme.example in through the dev outbox.
-func login(base string) http.CookieJar {
+// member is one person's browser: a cookie jar, redirects followed.
+func member(tr http.RoundTripper) *http.Client {
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	body := get(c, base+"/login")
-	m := csrfRE.FindStringSubmatch(body)
+	return &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second}
+}
+
+// logIn logs email in (Acme's members may join by e-mail) through the dev
+// outbox, and fails unless it lands on the settings page.
+func logIn(c *http.Client, base, email string) error {
+	page, err := fetchPage(c, base+"/login")
+	if err != nil {
+		return err
+	}
+	m := csrfRE.FindStringSubmatch(page)
 	if m == nil {
-		fail("no CSRF token on the login page")
+		return fmt.Errorf("no CSRF token on the login page")
 	}
-	res, err := c.PostForm(base+"/login", url.Values{"_csrf": {m[1]}, "email": {"max@acme.example"}, "organization": {"acme"}})
-	check(err)
-	res.Body.Close()
-	var out struct {
-		Messages []struct{ To, Link string } `json:"messages"`
+	if _, err := post(c, base+"/login", url.Values{"_csrf": {m[1]}, "email": {email}, "organization": {"acme"}}); err != nil {
+		return err
 	}
-	check(json.Unmarshal([]byte(get(c, base+"/dev/outbox")), &out))
-	link := ""
-	for _, msg := range out.Messages {
-		if msg.To == "max@acme.example" {
-			link = msg.Link
-		}
+	msg, err := lastMessage(c, base, email)
+	if err != nil {
+		return err
 	}
-	lu, err := url.Parse(link)
-	check(err)
-	if page := get(c, base+lu.RequestURI()); !strings.Contains(page, "Security settings") {
-		fail("login through the outbox did not reach the settings page")
+	lu, err := url.Parse(msg.Link)
+	if err != nil {
+		return err
 	}
-	return jar
+	page, err = fetchPage(c, base+lu.RequestURI())
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(page, "Security settings") {
+		return fmt.Errorf("login of %s did not reach the settings page", email)
+	}
+	return nil
+}
+
+// login logs email in and returns the browser's cookies as a Cookie header.
+func login(base, email string) string {
+	c := member(nil)
+	check(logIn(c, base, email))
+	u, _ := url.Parse(base)
+	var parts []string
+	for _, ck := range c.Jar.Cookies(u) {
+		parts = append(parts, ck.Name+"="+ck.Value)
+	}
+	return strings.Join(parts, "; ")
+}
+
+type message struct{ To, Code, Link string }
+
+// lastMessage is the newest outbox message to an address or number.
+func lastMessage(c *http.Client, base, to string) (message, error) {
+	body, err := fetchPage(c, base+"/dev/outbox?to="+url.QueryEscape(to))
+	if err != nil {
+		return message{}, err
+	}
+	var out struct{ Messages []message }
+	if err := json.Unmarshal([]byte(body), &out); err != nil {
+		return message{}, err
+	}
+	if len(out.Messages) == 0 {
+		return message{}, fmt.Errorf("no message to %s in the outbox", to)
+	}
+	return out.Messages[len(out.Messages)-1], nil
+}
+
+// errStatus is an answer that is not a success, with its status.
+type errStatus int
+
+func (e errStatus) Error() string { return fmt.Sprintf("status %d", int(e)) }
+
+func fetchPage(c *http.Client, u string) (string, error) {
+	res, err := c.Get(u)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err == nil && res.StatusCode != http.StatusOK {
+		err = errStatus(res.StatusCode)
+	}
+	return string(b), err
+}
+
+func post(c *http.Client, u string, form url.Values) (string, error) {
+	res, err := c.PostForm(u, form)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err == nil && res.StatusCode != http.StatusOK {
+		err = errStatus(res.StatusCode)
+	}
+	return string(b), err
 }
 
 func get(c *http.Client, u string) string {
-	res, err := c.Get(u)
+	body, err := fetchPage(c, u)
 	check(err)
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return string(b)
+	return body
 }
 
 var assetRE = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
 
 // pageWeight is what a first visit transfers: the page and its assets, gzip.
-func pageWeight(c *http.Client, base string) int {
+func pageWeight(c *http.Client, base, cookie string) int {
 	total := 0
 	fetch := func(u string) string {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
 		req.Header.Set("Accept-Encoding", "gzip")
+		req.Header.Set("Cookie", cookie)
 		res, err := c.Do(req)
 		check(err)
 		defer res.Body.Close()
@@ -197,14 +313,23 @@ func pageWeight(c *http.Client, base string) int {
 		return string(plain)
 	}
 	page := fetch(base + "/")
+	if !strings.Contains(page, "Security settings") {
+		fail("the cookie header does not reach the settings page")
+	}
 	for _, m := range assetRE.FindAllStringSubmatch(page, -1) {
 		fetch(base + strings.ReplaceAll(m[1], "&amp;", "&"))
 	}
 	return total
 }
 
-func findStatic(c *http.Client, base, name string) string {
-	for _, m := range assetRE.FindAllStringSubmatch(get(c, base+"/"), -1) {
+func findStatic(c *http.Client, base, cookie, name string) string {
+	req, _ := http.NewRequest(http.MethodGet, base+"/", nil)
+	req.Header.Set("Cookie", cookie)
+	res, err := c.Do(req)
+	check(err)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, m := range assetRE.FindAllStringSubmatch(string(page), -1) {
 		if strings.Contains(m[1], name) {
 			return strings.ReplaceAll(m[1], "&amp;", "&")
 		}
@@ -214,68 +339,182 @@ func findStatic(c *http.Client, base, name string) string {
 }
 
 type result struct {
-	rps      float64
-	p50, p99 time.Duration
-	errors   int
+	rps          float64
+	p50, p99     time.Duration
+	count        int
+	errors       int // failures of any kind
+	serverErrors int // 5xx answers
 }
 
-// drive sends GETs from conc workers for d and reports throughput and
-// latency percentiles; anything but a 200 counts as an error.
-func drive(c *http.Client, u string, conc int, d time.Duration, headers map[string]string) result {
+// run calls op from conc workers for d and reports its rate, latency
+// percentiles and failures.
+func run(conc int, d time.Duration, op func(worker, i int) (status int, err error)) result {
 	var mu sync.Mutex
 	var all []time.Duration
-	errors := 0
+	res := result{}
 	deadline := time.Now().Add(d)
+	start := time.Now()
 	var wg sync.WaitGroup
-	for i := 0; i < conc; i++ {
+	for w := 0; w < conc; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var lat []time.Duration
-			errs := 0
-			for time.Now().Before(deadline) {
-				req, _ := http.NewRequest(http.MethodGet, u, nil)
-				for k, v := range headers {
-					req.Header.Set(k, v)
-				}
+			errs, fivexx := 0, 0
+			for i := 0; time.Now().Before(deadline); i++ {
 				t0 := time.Now()
-				res, err := c.Do(req)
+				status, err := op(w, i)
 				if err != nil {
 					errs++
+					if status >= 500 {
+						fivexx++
+					}
 					continue
 				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
 				lat = append(lat, time.Since(t0))
-				if res.StatusCode != http.StatusOK {
-					errs++
-				}
 			}
 			mu.Lock()
 			all = append(all, lat...)
-			errors += errs
+			res.errors += errs
+			res.serverErrors += fivexx
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+	elapsed := time.Since(start)
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	if len(all) == 0 {
-		return result{errors: errors}
+	res.count = len(all)
+	if len(all) > 0 {
+		res.rps = float64(len(all)) / elapsed.Seconds()
+		res.p50, res.p99 = all[len(all)/2], all[len(all)*99/100]
 	}
-	return result{rps: float64(len(all)) / d.Seconds(), p50: all[len(all)/2], p99: all[len(all)*99/100], errors: errors}
+	return res
 }
 
-// startBaseline serves a small page from a bare echo server.
-func startBaseline() string {
+// drive sends GETs of u with headers; anything but a 200 is an error.
+func drive(c *http.Client, u string, conc int, d time.Duration, headers map[string]string) result {
+	return run(conc, d, func(int, int) (int, error) {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return res.StatusCode, errStatus(res.StatusCode)
+		}
+		return res.StatusCode, nil
+	})
+}
+
+// driveEnroll runs the whole enroll flow from conc workers for d, each run
+// by a new member with a new phone number.
+func driveEnroll(base string, conc int, d time.Duration) result {
+	tr := &http.Transport{MaxIdleConnsPerHost: conc}
+	closeEnrollConns = tr.CloseIdleConnections
+	var phones atomic.Int64
+	stamp := time.Now().UnixNano() % 1e6
+	return run(conc, d, func(w, i int) (int, error) {
+		c := member(tr)
+		err := enroll(c, base, fmt.Sprintf("load-%d-%d-%d@acme.example", stamp, w, i), fmt.Sprintf("+1201%07d", 2000000+phones.Add(1)))
+		var st errStatus
+		if errors.As(err, &st) {
+			return int(st), err
+		}
+		return 0, err
+	})
+}
+
+var closeEnrollConns = func() {}
+
+// saveProfile fetches one of the app's pprof profiles into file, in the
+// background; the channel closes when it is written.
+func saveProfile(app *appProc, name, file string) chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		u := strings.TrimSuffix(app.metrics, "/metrics") + "/debug/pprof/" + name
+		res, err := http.Get(u)
+		check(err)
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		check(err)
+		check(os.MkdirAll(filepath.Dir(file), 0o755))
+		check(os.WriteFile(file, b, 0o644))
+	}()
+	return done
+}
+
+// enroll logs a member in and runs the enroll flow for them.
+func enroll(c *http.Client, base, email, e164 string) error {
+	if err := logIn(c, base, email); err != nil {
+		return err
+	}
+	page, err := fetchPage(c, base+"/enroll")
+	if err != nil {
+		return err
+	}
+	m := csrfRE.FindStringSubmatch(page)
+	if m == nil {
+		return fmt.Errorf("no CSRF token on the enroll page")
+	}
+	if _, err := post(c, base+"/enroll", url.Values{"_csrf": {m[1]}, "region": {"US"}, "number": {e164}}); err != nil {
+		return err
+	}
+	msg, err := lastMessage(c, base, e164)
+	if err != nil {
+		return err
+	}
+	page, err = post(c, base+"/verify", url.Values{"_csrf": {m[1]}, "code": {msg.Code}})
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(page, "Text message codes are on") {
+		return fmt.Errorf("the enroll flow of %s did not finish", email)
+	}
+	return nil
+}
+
+// baselineEnv makes this command the baseline server instead: a bare echo
+// handler in a process of its own, so it meets the load exactly as the app
+// does (over loopback, from another process, with its own Go runtime).
+const baselineEnv = "LOADCHECK_BASELINE_ADDR"
+
+// startBaseline runs the baseline server as a subprocess and returns its
+// URL and a function that stops it.
+func startBaseline() (string, func()) {
+	addr := "127.0.0.1:" + freePort()
+	self, err := os.Executable()
+	check(err)
+	cmd := exec.Command(self)
+	cmd.Env = append(os.Environ(), baselineEnv+"="+addr)
+	cmd.Stderr = os.Stderr
+	check(cmd.Start())
+	u := "http://" + addr + "/"
+	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(5 * time.Millisecond) {
+		if res, err := http.Get(u); err == nil {
+			res.Body.Close()
+			return u, func() { cmd.Process.Kill(); cmd.Wait() }
+		}
+	}
+	cmd.Process.Kill()
+	fail("the baseline server did not start")
+	return "", nil
+}
+
+// serveBaseline serves a small page of the settings page's size from a
+// bare echo server, with no middleware.
+func serveBaseline(addr string) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	page := "<!doctype html><html><head><title>Security settings</title></head><body><main><h1>Security settings</h1>" +
 		strings.Repeat("<p>Two-step verification by text message is on.</p>", 40) + "</main></body></html>"
 	e.GET("/", func(c echo.Context) error { return c.HTML(http.StatusOK, page) })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
-	go http.Serve(ln, e)
-	return "http://" + ln.Addr().String() + "/"
+	check(http.ListenAndServe(addr, e))
 }
 
 type stats struct {
@@ -297,45 +536,32 @@ func sum(m map[string]int) int {
 	return n
 }
 
-func diff(before, after map[string]int) string {
+// perFlow lists the Stytch calls made between two readings, per flow.
+func perFlow(before, after map[string]int, flows int) string {
+	if flows == 0 {
+		return "no flow finished"
+	}
 	var parts []string
 	for k, v := range after {
 		if d := v - before[k]; d > 0 {
-			parts = append(parts, fmt.Sprintf("%s ×%d", k, d))
+			parts = append(parts, fmt.Sprintf("%s ×%.2f", k, float64(d)/float64(flows)))
 		}
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
 }
 
-// enroll runs the whole enroll flow once for the logged-in member.
-func enroll(c *http.Client, base string) {
-	page := get(c, base+"/enroll")
-	m := csrfRE.FindStringSubmatch(page)
-	if m == nil {
-		fail("no CSRF token on the enroll page")
-	}
-	res, err := c.PostForm(base+"/enroll", url.Values{"_csrf": {m[1]}, "region": {"US"}, "number": {"201 555 0177"}})
-	check(err)
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	var out struct {
-		Messages []struct{ To, Code string } `json:"messages"`
-	}
-	check(json.Unmarshal([]byte(get(c, base+"/dev/outbox")), &out))
-	code := ""
-	for _, msg := range out.Messages {
-		if msg.To == "+12015550177" {
-			code = msg.Code
+// gauge reads one unlabelled gauge from a Prometheus text page.
+func gauge(metricsURL, name string) int {
+	for _, line := range strings.Split(get(http.DefaultClient, metricsURL), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			check(err)
+			return n
 		}
 	}
-	res, err = c.PostForm(base+"/verify", url.Values{"_csrf": {m[1]}, "code": {code}})
-	check(err)
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !strings.Contains(string(b), "Text message codes are on") {
-		fail("the enroll flow did not finish")
-	}
+	fail("no " + name + " in " + metricsURL)
+	return 0
 }
 
 // procStatus reads a process's resident set (KB) and thread count.
