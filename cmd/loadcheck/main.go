@@ -83,7 +83,7 @@ func main() {
 	weight := pageWeight(client, app.url, cookie)
 	fmt.Printf("page weight, first load of the settings page (HTML + CSS + JS, gzip): %.1f KB (target ≤ 30 KB)\n", float64(weight)/1024)
 
-	base, stopBaseline := startBaseline()
+	base, basePID, stopBaseline := startBaseline()
 	defer stopBaseline()
 	baseClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc, DisableCompression: true}}
 	goroutinesBefore := gauge(app.metrics, "go_goroutines")
@@ -92,22 +92,28 @@ func main() {
 	if *profile != "" {
 		cpuDone = saveProfile(app, fmt.Sprintf("profile?seconds=%d", int(dur.Seconds()/2)), filepath.Join(*profile, "cpu.pprof"))
 	}
-	settings := drive(client, app.url+"/", *conc, *dur, browser)
+	appPID, self := app.cmd.Process.Pid, os.Getpid()
+	settings := measure(appPID, self, func() result { return drive(client, app.url+"/", *conc, *dur, browser) })
 	if cpuDone != nil {
 		<-cpuDone
 	}
-	baseline := drive(baseClient, base, *conc, *dur, nil)
-	plain := drive(client, app.url+"/", *conc, *dur, map[string]string{"Cookie": cookie})
+	baseline := measure(basePID, self, func() result { return drive(baseClient, base, *conc, *dur, nil) })
+	plain := measure(appPID, self, func() result {
+		return drive(client, app.url+"/", *conc, *dur, map[string]string{"Cookie": cookie})
+	})
+	healthz := measure(appPID, self, func() result { return drive(client, app.url+"/healthz", *conc, *dur/2, nil) })
 	statsAfter := emuStats(app.url)
 	rss, threads := procStatus(app.cmd.Process.Pid)
 
 	htmx := findStatic(client, app.url, cookie, "htmx")
-	static := drive(client, app.url+htmx, *conc, *dur/2, map[string]string{"Accept-Encoding": "gzip"})
+	static := measure(appPID, self, func() result {
+		return drive(client, app.url+htmx, *conc, *dur/2, map[string]string{"Accept-Encoding": "gzip"})
+	})
 
 	// The whole enroll flow, each run by a new member: log in by magic
 	// link, enter a phone, enter the texted code.
 	enrollBefore := emuStats(app.url)
-	flows := driveEnroll(app.url, *conc, *dur/2)
+	flows := measure(appPID, self, func() result { return driveEnroll(app.url, *conc, *dur/2) })
 	enrollAfter := emuStats(app.url)
 	rssEnroll, _ := procStatus(app.cmd.Process.Pid)
 	heapEnroll := gauge(app.metrics, "go_memstats_heap_alloc_bytes")
@@ -122,7 +128,7 @@ func main() {
 	goroutinesAfter := gauge(app.metrics, "go_goroutines")
 
 	fmt.Println()
-	fmt.Printf("%-36s %10s %9s %9s %7s\n", "scenario", "req/s", "p50", "p99", "errors")
+	fmt.Printf("%-36s %10s %9s %9s %7s %12s %12s\n", "scenario", "req/s", "p50", "p99", "errors", "server CPU", "load CPU")
 	for _, r := range []struct {
 		name string
 		res  result
@@ -130,13 +136,17 @@ func main() {
 		{"settings page (logged in, gzip)", settings},
 		{"settings page (no Accept-Encoding)", plain},
 		{"bare echo baseline", baseline},
+		{"/healthz (the app's middleware only)", healthz},
 		{"static htmx (gzip)", static},
 		{"enroll flow, whole (flows/s)", flows},
 	} {
-		fmt.Printf("%-36s %10.1f %9v %9v %7d\n", r.name, r.res.rps, r.res.p50.Round(10*time.Microsecond), r.res.p99.Round(10*time.Microsecond), r.res.errors)
+		fmt.Printf("%-36s %10.1f %9v %9v %7d %10.0fµs %10.0fµs\n", r.name, r.res.rps, r.res.p50.Round(10*time.Microsecond), r.res.p99.Round(10*time.Microsecond), r.res.errors,
+			r.res.serverCPU, r.res.loadCPU)
 	}
 	fmt.Println()
+	fmt.Println("(server CPU: the serving process's CPU time per request or flow; load CPU: this generator's)")
 	fmt.Printf("settings / baseline throughput: %.2f with gzip, %.2f without (target ≥ 0.50)\n", settings.rps/baseline.rps, plain.rps/baseline.rps)
+	fmt.Printf("server CPU per request, settings / baseline: %.1f× with gzip, %.1f× without\n", settings.serverCPU/baseline.serverCPU, plain.serverCPU/baseline.serverCPU)
 	fmt.Printf("settings p99: %v with gzip, %v without (target ≤ 10ms); baseline p99: %v\n",
 		settings.p99.Round(10*time.Microsecond), plain.p99.Round(10*time.Microsecond), baseline.p99.Round(10*time.Microsecond))
 	fmt.Printf("Stytch calls during the settings loads: %d (target 0); emulator connections accepted: %d\n",
@@ -344,7 +354,37 @@ type result struct {
 	count        int
 	errors       int // failures of any kind
 	serverErrors int // 5xx answers
+	// CPU time per request (µs) of the serving process and of this one.
+	serverCPU, loadCPU float64
 }
+
+// measure runs a scenario and adds the CPU time the server process and
+// this process spent on it, per request.
+func measure(serverPID, selfPID int, scenario func() result) result {
+	s0, l0 := cpuTime(serverPID), cpuTime(selfPID)
+	r := scenario()
+	s1, l1 := cpuTime(serverPID), cpuTime(selfPID)
+	if r.count > 0 {
+		r.serverCPU = float64((s1 - s0).Microseconds()) / float64(r.count)
+		r.loadCPU = float64((l1 - l0).Microseconds()) / float64(r.count)
+	}
+	return r
+}
+
+// cpuTime is a process's user + system CPU time so far, from /proc.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	check(err)
+	// The fields after the command name (in parentheses, which may hold spaces).
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	check(errors.Join(err1, err2))
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on Linux.
+const clockTicks = 100
 
 // run calls op from conc workers for d and reports its rate, latency
 // percentiles and failures.
@@ -486,7 +526,7 @@ const baselineEnv = "LOADCHECK_BASELINE_ADDR"
 
 // startBaseline runs the baseline server as a subprocess and returns its
 // URL and a function that stops it.
-func startBaseline() (string, func()) {
+func startBaseline() (string, int, func()) {
 	addr := "127.0.0.1:" + freePort()
 	self, err := os.Executable()
 	check(err)
@@ -498,12 +538,12 @@ func startBaseline() (string, func()) {
 	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(5 * time.Millisecond) {
 		if res, err := http.Get(u); err == nil {
 			res.Body.Close()
-			return u, func() { cmd.Process.Kill(); cmd.Wait() }
+			return u, cmd.Process.Pid, func() { cmd.Process.Kill(); cmd.Wait() }
 		}
 	}
 	cmd.Process.Kill()
 	fail("the baseline server did not start")
-	return "", nil
+	return "", 0, nil
 }
 
 // serveBaseline serves a small page of the settings page's size from a
