@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -19,6 +20,10 @@ func isHTMX(c echo.Context) bool {
 	return h.Get("HX-Request") == "true" && h.Get("HX-History-Restore-Request") != "true"
 }
 
+// pageBuffers hold pages while they render; WriteBody has sent the bytes
+// by the time a buffer goes back.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // render writes a page: the whole document (ours, or the host's Layout
 // around views.Embedded), or only #main for htmx. It renders into a buffer
 // first, so a template error still becomes a clean error page rather than
@@ -31,8 +36,10 @@ func (a *app) render(c echo.Context, status int, p views.Page, content templ.Com
 	if isHTMX(c) {
 		comp = views.Partial(p, content)
 	}
-	var buf bytes.Buffer
-	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer pageBuffers.Put(buf)
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
 	c.Response().Header().Add("Vary", "HX-Request")

@@ -12,7 +12,7 @@ import (
 func MaxBody(n int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Body != nil {
+			if r.Body != nil && r.Body != http.NoBody { // a GET has NoBody: nothing to cap, no copy
 				r = r.WithContext(r.Context()) // a copy: do not change the caller's request
 				r.Body = http.MaxBytesReader(w, r.Body, n)
 			}

@@ -2,9 +2,12 @@ package views
 
 import (
 	"encoding/json"
+	"html"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 )
 
 // htmxConfig is read by htmx from <meta name="htmx-config">. Under our CSP
@@ -17,6 +20,10 @@ const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScri
 	`"historyCacheSize":0,"refreshOnHistoryMiss":true,` +
 	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
 	`{"code":"[45]..","swap":true,"error":true},{"code":"...","swap":false}]}`
+
+// htmxConfigMeta is the <meta> carrying htmxConfig, escaped once rather
+// than on every page.
+var htmxConfigMeta = templ.Raw(`<meta name="htmx-config" content="` + html.EscapeString(htmxConfig) + `">`)
 
 // documentTitle is the text of <title>. Inside a host site the product
 // name would be a stranger's, so the page's own title stands alone.
@@ -33,8 +40,8 @@ func documentTitle(p Page) string {
 // csrfHeaders is the hx-headers value that sends the CSRF token with every
 // htmx request.
 func csrfHeaders(token string) string {
-	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": token})
-	return string(b)
+	b, _ := json.Marshal(token)
+	return `{"X-CSRF-Token":` + string(b) + `}`
 }
 
 // nowUnix is the render time that countdowns in the browser start from.
