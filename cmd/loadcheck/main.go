@@ -86,7 +86,7 @@ func main() {
 	base, basePID, stopBaseline := startBaseline()
 	defer stopBaseline()
 	baseClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc, DisableCompression: true}}
-	goroutinesBefore := gauge(app.metrics, "go_goroutines")
+	goroutinesBefore, connGoroutinesBefore := goroutines(app)
 	statsBefore := emuStats(app.url)
 	var cpuDone chan struct{}
 	if *profile != "" {
@@ -125,7 +125,7 @@ func main() {
 	baseClient.CloseIdleConnections()
 	closeEnrollConns()
 	time.Sleep(2 * time.Second)
-	goroutinesAfter := gauge(app.metrics, "go_goroutines")
+	goroutinesAfter, connGoroutinesAfter := goroutines(app)
 
 	fmt.Println()
 	fmt.Printf("%-36s %10s %9s %9s %7s %12s %12s\n", "scenario", "req/s", "p50", "p99", "errors", "server CPU", "load CPU")
@@ -157,8 +157,10 @@ func main() {
 		n, flows.serverErrors, perFlow(enrollBefore.Calls, enrollAfter.Calls, n), enrollAfter.ConnectionsAccepted-enrollBefore.ConnectionsAccepted)
 	fmt.Printf("app resident set after the enroll load: %.1f MB, live heap %.1f MB (the built-in emulator, in the same process, now holds %d more members and their sessions)\n",
 		float64(rssEnroll)/1024, float64(heapEnroll)/(1<<20), n)
-	fmt.Printf("goroutines: %d before the loads, %d two seconds after them (the load's connections closed; the app's idle keep-alive connections to Stytch stay open up to 90 s, 3 goroutines each)\n",
-		goroutinesBefore, goroutinesAfter)
+	fmt.Printf("goroutines: %d before the loads, %d two seconds after them (the load's connections closed), of which %d → %d serve HTTP connections\n",
+		goroutinesBefore, goroutinesAfter, connGoroutinesBefore, connGoroutinesAfter)
+	fmt.Printf("  all others: %d before, %d after (the connections are the app's keep-alive pool to Stytch: idle for up to 90 s, 3 goroutines each with the in-process emulator)\n",
+		goroutinesBefore-connGoroutinesBefore, goroutinesAfter-connGoroutinesAfter)
 }
 
 type appProc struct {
@@ -589,6 +591,24 @@ func perFlow(before, after map[string]int, flows int) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
+}
+
+// goroutines counts the app's goroutines, and those that serve an HTTP
+// connection (client or server side), from its goroutine profile.
+func goroutines(app *appProc) (total, conns int) {
+	u := strings.TrimSuffix(app.metrics, "/metrics") + "/debug/pprof/goroutine?debug=1"
+	_, profile, _ := strings.Cut(get(http.DefaultClient, u), "\n") // after "goroutine profile: total N"
+	for _, group := range strings.Split(profile, "\n\n") {
+		var n int
+		if _, err := fmt.Sscanf(group, "%d @", &n); err != nil {
+			continue
+		}
+		total += n
+		if strings.Contains(group, "net/http.(*persistConn)") || strings.Contains(group, "net/http.(*conn).serve") {
+			conns += n
+		}
+	}
+	return total, conns
 }
 
 // gauge reads one unlabelled gauge from a Prometheus text page.
