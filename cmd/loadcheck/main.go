@@ -270,21 +270,14 @@ type errStatus int
 
 func (e errStatus) Error() string { return fmt.Sprintf("status %d", int(e)) }
 
-func fetchPage(c *http.Client, u string) (string, error) {
-	res, err := c.Get(u)
-	if err != nil {
-		return "", err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err == nil && res.StatusCode != http.StatusOK {
-		err = errStatus(res.StatusCode)
-	}
-	return string(b), err
-}
+func fetchPage(c *http.Client, u string) (string, error) { return body(c.Get(u)) }
 
 func post(c *http.Client, u string, form url.Values) (string, error) {
-	res, err := c.PostForm(u, form)
+	return body(c.PostForm(u, form))
+}
+
+// body reads an answer (after redirects); anything but a 200 is an error.
+func body(res *http.Response, err error) (string, error) {
 	if err != nil {
 		return "", err
 	}
