@@ -140,7 +140,7 @@ const (
 // It is safe for concurrent use.
 type SessionStore struct {
 	name          string
-	cookies       *sessions.CookieStore // codecs (JSON serializer) and cookie options
+	cookies       *sessions.CookieStore // codecs (sessionSerializer) and cookie options
 	onDecodeError func(error)
 }
 
@@ -153,7 +153,8 @@ type mainCookie struct {
 }
 
 // NewSessionStore checks cfg and builds the store on gorilla/sessions'
-// CookieStore, switched to JSON so the cookie holds our typed Session.
+// CookieStore, switched to sessionSerializer so the cookie holds our typed
+// Session in a compact form.
 func NewSessionStore(cfg SessionConfig) (*SessionStore, error) {
 	if len(cfg.Keys) == 0 {
 		return nil, errors.New("session store: no keys (use ParseSessionKeys or RandomSessionKeys)")
@@ -197,7 +198,7 @@ func NewSessionStore(cfg SessionConfig) (*SessionStore, error) {
 	cs.MaxAge(int(cfg.MaxAge / time.Second)) // cookie Max-Age and the seal's timestamp check
 	for _, c := range cs.Codecs {
 		sc := c.(*securecookie.SecureCookie)
-		sc.SetSerializer(securecookie.JSONEncoder{})
+		sc.SetSerializer(sessionSerializer{})
 		// Size is checked by Save on the whole Set-Cookie header and by
 		// decode before any work, so the codec's own limit is redundant.
 		sc.MaxLength(0)
