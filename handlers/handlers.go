@@ -234,18 +234,9 @@ func New(opts Options) (http.Handler, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = a.handleError
-	e.Use(echo.WrapMiddleware(middleware.RequestLog(a.log)))
-	e.Use(echo.WrapMiddleware(middleware.Recover(a.log, nil)))
 	if m := opts.Metrics; m != nil {
 		e.Use(observe(m))
 	}
-	// Pages are compressed where they are written (render, with
-	// middleware.WriteBody) and static files ahead of time (static.go).
-	e.Use(echo.WrapMiddleware(middleware.SecurityHeaders(middleware.HeadersConfig{
-		FrameAncestors: opts.FrameAncestors,
-		StaticPrefix:   a.base + "/static/",
-	})))
-	e.Use(echo.WrapMiddleware(middleware.MaxBody(64 << 10)))
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			// c.FormValue (and the CSRF check) would swallow a body over
@@ -296,7 +287,19 @@ func New(opts Options) (http.Handler, error) {
 			return c.Redirect(http.StatusMovedPermanently, target)
 		})
 	}
-	return e, nil
+	// The net/http middleware wraps echo once, here, rather than through
+	// echo.WrapMiddleware, which rebuilds each layer on every request.
+	// Pages are compressed where they are written (render, with
+	// middleware.WriteBody) and static files ahead of time (static.go).
+	var h http.Handler = e
+	h = middleware.MaxBody(64 << 10)(h)
+	h = middleware.SecurityHeaders(middleware.HeadersConfig{
+		FrameAncestors: opts.FrameAncestors,
+		StaticPrefix:   a.base + "/static/",
+	})(h)
+	h = middleware.Recover(a.log, nil)(h)
+	h = middleware.RequestLog(a.log)(h)
+	return h, nil
 }
 
 // sameSiteFor keeps cookies Lax unless the app is meant to be framed by
