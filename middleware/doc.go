@@ -3,7 +3,7 @@
 // request logging with redaction, panic recovery and a request body limit.
 //
 // Middleware is plain func(http.Handler) http.Handler so it works with any
-// router; echo wraps it with echo.WrapMiddleware. The session store is a
+// router; handlers.New wraps the echo router in it. The session store is a
 // value handlers call explicitly, so the state a handler reads and writes is
 // visible in the handler itself.
 package middleware
