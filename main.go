@@ -60,8 +60,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *addr != "" {
 		cfg.Addr = *addr
 	}
-	m := &Main{Config: cfg, Logger: newLogger(cfg, stderr)}
+	// Log lines go out in batches (at most 100ms late), warnings and
+	// errors at once; see middleware.LogBuffer.
+	logs := middleware.NewLogBuffer(stderr, 100*time.Millisecond, 32<<10)
+	defer logs.Close()
+	logger := slog.New(middleware.FlushAt(slog.LevelWarn, logs, newLogger(cfg, logs).Handler()))
+	m := &Main{Config: cfg, Logger: logger}
 	if err := m.Open(); err != nil {
+		logs.Flush()
 		var ce configError
 		if errors.As(err, &ce) {
 			fmt.Fprintln(stderr, "mfaportal: configuration:", err)
@@ -71,7 +77,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	<-ctx.Done()
-	if err := m.Close(); err != nil {
+	err = m.Close()
+	logs.Flush()
+	if err != nil {
 		fmt.Fprintln(stderr, "mfaportal: shutdown:", err)
 		return 1
 	}

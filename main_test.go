@@ -99,6 +99,10 @@ func TestRunExitsOnSignal(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit status %d, stderr:\n%s", code, stderr.String())
 		}
+		// Log lines are batched; none may be lost when run returns.
+		if !strings.Contains(stderr.String(), "mfaportal is running") {
+			t.Errorf("the start-up line was not written before exit; stderr:\n%s", stderr.String())
+		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("run did not return after its context was cancelled")
 	}

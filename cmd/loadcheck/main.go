@@ -174,7 +174,7 @@ func startApp(bin, keys string) *appProc {
 	port, metricsPort := freePort(), freePort()
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "ADDR=127.0.0.1:"+port, "PUBLIC_URL=http://localhost:"+port, "SESSION_KEYS="+keys,
-		"LOG_LEVEL=warn", "COOKIE_SECURE=false", "METRICS_ADDR=127.0.0.1:"+metricsPort)
+		"COOKIE_SECURE=false", "METRICS_ADDR=127.0.0.1:"+metricsPort)
 	cmd.Stderr = io.Discard
 	start := time.Now()
 	check(cmd.Start())
