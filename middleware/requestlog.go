@@ -143,6 +143,14 @@ func (h redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
+	clean := true
+	rec.Attrs(func(a slog.Attr) bool {
+		clean = !needsRedaction(a)
+		return clean
+	})
+	if clean { // most records, every request line: nothing to copy
+		return h.next.Handle(ctx, rec)
+	}
 	out := slog.NewRecord(rec.Time, rec.Level, rec.Message, rec.PC)
 	rec.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(redactAttr(a))
@@ -163,12 +171,23 @@ func (h redactingHandler) WithGroup(name string) slog.Handler {
 	return redactingHandler{next: h.next.WithGroup(name)}
 }
 
+// needsRedaction reports whether redactAttr could change a: a secret or
+// phone key, or a value that may hide one (a group, a LogValuer).
+func needsRedaction(a slog.Attr) bool {
+	switch a.Value.Kind() {
+	case slog.KindGroup, slog.KindLogValuer:
+		return true
+	}
+	key := strings.ToLower(a.Key)
+	return secretKey(key) || phoneKey(key)
+}
+
 func redactAttr(a slog.Attr) slog.Attr {
 	key := strings.ToLower(a.Key)
 	switch {
 	case secretKey(key):
 		return slog.String(a.Key, "[redacted]")
-	case key == "phone" || key == "phone_number" || key == "mfa_phone_number":
+	case phoneKey(key):
 		return slog.String(a.Key, maskPhone(a.Value.Resolve().String()))
 	}
 	v := a.Value.Resolve() // a LogValuer may expand to a group holding secrets
@@ -181,6 +200,10 @@ func redactAttr(a slog.Attr) slog.Attr {
 		red[i] = redactAttr(m)
 	}
 	return slog.Attr{Key: a.Key, Value: slog.GroupValue(red...)}
+}
+
+func phoneKey(key string) bool {
+	return key == "phone" || key == "phone_number" || key == "mfa_phone_number"
 }
 
 func secretKey(key string) bool {
