@@ -222,46 +222,50 @@ func (r *codecReader) fail(err error) {
 	r.buf = nil
 }
 
-func (r *codecReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.buf)
-	if n <= 0 {
+// advance moves past the n bytes just read; n <= 0 is how binary.Uvarint
+// and binary.Varint report missing bytes or an overflow.
+func (r *codecReader) advance(n int) bool {
+	if n <= 0 || n > len(r.buf) {
 		r.fail(errCodecShort)
-		return 0
+		return false
 	}
 	r.buf = r.buf[n:]
-	return v
+	return true
+}
+
+func (r *codecReader) uvarint() uint64 {
+	if v, n := binary.Uvarint(r.buf); r.advance(n) {
+		return v
+	}
+	return 0
 }
 
 func (r *codecReader) varint() int64 {
-	v, n := binary.Varint(r.buf)
-	if n <= 0 {
-		r.fail(errCodecShort)
-		return 0
+	if v, n := binary.Varint(r.buf); r.advance(n) {
+		return v
 	}
-	r.buf = r.buf[n:]
-	return v
+	return 0
 }
 
-func (r *codecReader) byte() byte {
-	if len(r.buf) == 0 {
+// next returns the next n bytes, or nil when there are fewer.
+func (r *codecReader) next(n uint64) []byte {
+	if n > uint64(len(r.buf)) {
 		r.fail(errCodecShort)
-		return 0
+		return nil
 	}
-	b := r.buf[0]
-	r.buf = r.buf[1:]
+	b := r.buf[:n]
+	r.buf = r.buf[n:]
 	return b
 }
 
-func (r *codecReader) str() string {
-	n := r.uvarint()
-	if n > uint64(len(r.buf)) {
-		r.fail(errCodecShort)
-		return ""
+func (r *codecReader) byte() byte {
+	if b := r.next(1); b != nil {
+		return b[0]
 	}
-	s := string(r.buf[:n])
-	r.buf = r.buf[n:]
-	return s
+	return 0
 }
+
+func (r *codecReader) str() string { return string(r.next(r.uvarint())) }
 
 func (r *codecReader) int() int {
 	v := r.varint()
