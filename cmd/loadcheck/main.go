@@ -211,18 +211,27 @@ func member(tr http.RoundTripper) *http.Client {
 	return &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second}
 }
 
-// logIn logs email in (Acme's members may join by e-mail) through the dev
-// outbox, and fails unless it lands on the settings page.
-func logIn(c *http.Client, base, email string) error {
-	page, err := fetchPage(c, base+"/login")
+// submit opens the page at u, as a person would before filling in its
+// form, and posts form there with the page's CSRF token. It returns the
+// answer and the token, which later forms in the same browser reuse.
+func submit(c *http.Client, u string, form url.Values) (answer, csrf string, err error) {
+	page, err := fetchPage(c, u)
 	if err != nil {
-		return err
+		return "", "", err
 	}
 	m := csrfRE.FindStringSubmatch(page)
 	if m == nil {
-		return fmt.Errorf("no CSRF token on the login page")
+		return "", "", fmt.Errorf("no CSRF token on %s", u)
 	}
-	if _, err := post(c, base+"/login", url.Values{"_csrf": {m[1]}, "email": {email}, "organization": {"acme"}}); err != nil {
+	form.Set("_csrf", m[1])
+	answer, err = post(c, u, form)
+	return answer, m[1], err
+}
+
+// logIn logs email in (Acme's members may join by e-mail) through the dev
+// outbox, and fails unless it lands on the settings page.
+func logIn(c *http.Client, base, email string) error {
+	if _, _, err := submit(c, base+"/login", url.Values{"email": {email}, "organization": {"acme"}}); err != nil {
 		return err
 	}
 	msg, err := lastMessage(c, base, email)
@@ -233,7 +242,7 @@ func logIn(c *http.Client, base, email string) error {
 	if err != nil {
 		return err
 	}
-	page, err = fetchPage(c, base+lu.RequestURI())
+	page, err := fetchPage(c, base+lu.RequestURI())
 	if err != nil {
 		return err
 	}
@@ -497,22 +506,15 @@ func enroll(c *http.Client, base, email, e164 string) error {
 	if err := logIn(c, base, email); err != nil {
 		return err
 	}
-	page, err := fetchPage(c, base+"/enroll")
+	_, csrf, err := submit(c, base+"/enroll", url.Values{"region": {"US"}, "number": {e164}})
 	if err != nil {
-		return err
-	}
-	m := csrfRE.FindStringSubmatch(page)
-	if m == nil {
-		return fmt.Errorf("no CSRF token on the enroll page")
-	}
-	if _, err := post(c, base+"/enroll", url.Values{"_csrf": {m[1]}, "region": {"US"}, "number": {e164}}); err != nil {
 		return err
 	}
 	msg, err := lastMessage(c, base, e164)
 	if err != nil {
 		return err
 	}
-	page, err = post(c, base+"/verify", url.Values{"_csrf": {m[1]}, "code": {msg.Code}})
+	page, err := post(c, base+"/verify", url.Values{"_csrf": {csrf}, "code": {msg.Code}})
 	if err != nil {
 		return err
 	}
