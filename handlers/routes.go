@@ -6,6 +6,7 @@ import "github.com/labstack/echo/v4"
 func (a *app) routes(g *echo.Group) {
 	g.GET("/healthz", a.healthz)
 	g.GET("/static/*", a.serveStatic)
+	g.HEAD("/static/*", a.serveStatic)
 
 	// Logging in: e-mail magic link, then the SMS code when MFA applies.
 	// A host that hands the session in logs members in and out itself.

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -86,5 +87,63 @@ func TestPagesAreCompressed(t *testing.T) {
 			!strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Encoding") {
 			t.Fatalf("Accept-Encoding %q: %d, Vary %q\n%s", accept, res.StatusCode, res.Header.Values("Vary"), body)
 		}
+	}
+}
+
+// The static fast path answers what ServeContent answered: refused gzip,
+// weak and listed If-None-Match, HEAD, and ranges (which still go to
+// ServeContent).
+func TestStaticFileRequests(t *testing.T) {
+	e := newEnv(t)
+	p := e.browser().get("/login")
+	css, _ := p.doc.Find(`link[rel=stylesheet]`).Attr("href")
+	do := func(method string, hdr ...string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, e.app.URL+css, nil)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res, body
+	}
+
+	plain, body := do(http.MethodGet, "Accept-Encoding", "gzip;q=0")
+	if plain.StatusCode != 200 || plain.Header.Get("Content-Encoding") != "" || !strings.HasPrefix(plain.Header.Get("Content-Type"), "text/css") ||
+		plain.Header.Get("Content-Length") != strconv.Itoa(len(body)) || !strings.Contains(string(body), "{") {
+		t.Fatalf("gzip;q=0: %d, headers %v, %d bytes", plain.StatusCode, plain.Header, len(body))
+	}
+	gz, _ := do(http.MethodGet, "Accept-Encoding", "gzip")
+	if gz.Header.Get("ETag") == plain.Header.Get("ETag") {
+		t.Errorf("gzip and plain bytes share the ETag %s", gz.Header.Get("ETag"))
+	}
+
+	// Go's transport asks for gzip itself unless told otherwise.
+	for _, inm := range []string{`"nope", W/` + plain.Header.Get("ETag"), "*"} {
+		res, body := do(http.MethodGet, "Accept-Encoding", "identity", "If-None-Match", inm)
+		if res.StatusCode != http.StatusNotModified || len(body) != 0 {
+			t.Errorf("If-None-Match %s: %d with %d bytes, want 304 and none", inm, res.StatusCode, len(body))
+		}
+	}
+	if res, _ := do(http.MethodGet, "Accept-Encoding", "identity", "If-None-Match", `"nope"`); res.StatusCode != 200 {
+		t.Errorf("If-None-Match of another tag: %d, want 200", res.StatusCode)
+	}
+	// The gzip ETag does not validate the plain bytes.
+	if res, _ := do(http.MethodGet, "Accept-Encoding", "identity", "If-None-Match", gz.Header.Get("ETag")); res.StatusCode != 200 {
+		t.Errorf("plain request with the gzip ETag: %d, want 200", res.StatusCode)
+	}
+
+	head, hbody := do(http.MethodHead, "Accept-Encoding", "identity")
+	if head.StatusCode != 200 || len(hbody) != 0 || head.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
+		t.Errorf("HEAD: %d, %d bytes, Content-Length %s (GET had %d)", head.StatusCode, len(hbody), head.Header.Get("Content-Length"), len(body))
+	}
+
+	part, pbody := do(http.MethodGet, "Accept-Encoding", "identity", "Range", "bytes=0-9")
+	if part.StatusCode != http.StatusPartialContent || string(pbody) != string(body[:10]) {
+		t.Errorf("Range bytes=0-9: %d, %q, want 206 and %q", part.StatusCode, pbody, body[:10])
 	}
 }
