@@ -33,20 +33,37 @@ func SecurityHeaders(cfg HeadersConfig) func(http.Handler) http.Handler {
 	}
 	csp := "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors " + ancestors
-	framable := len(cfg.FrameAncestors) > 0
+	// The headers every answer carries, built once. Each value is its own
+	// one-element slice, assigned as is: net/http copies headers when the
+	// answer starts, and Header.Add appends to a full slice by copying, so
+	// sharing them between requests is safe and saves an allocation each.
+	fixed := map[string]string{
+		"Content-Security-Policy":    csp,
+		"X-Content-Type-Options":     "nosniff",
+		"Referrer-Policy":            "same-origin", // no magic-link token in a Referer
+		"Permissions-Policy":         "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
+		"Cross-Origin-Opener-Policy": "same-origin",
+	}
+	if len(cfg.FrameAncestors) == 0 {
+		fixed["X-Frame-Options"] = "DENY" // for browsers without frame-ancestors; it cannot express a list
+	}
+	type header struct {
+		key   string
+		value []string
+	}
+	var always []header
+	for k, v := range fixed {
+		always = append(always, header{http.CanonicalHeaderKey(k), []string{v}})
+	}
+	noStore := []string{"no-store"} // pages show who is logged in
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			h.Set("Content-Security-Policy", csp)
-			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("Referrer-Policy", "same-origin") // no magic-link token in a Referer
-			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()")
-			h.Set("Cross-Origin-Opener-Policy", "same-origin")
-			if !framable {
-				h.Set("X-Frame-Options", "DENY") // for browsers without frame-ancestors; it cannot express a list
+			for _, f := range always {
+				h[f.key] = f.value[:1:1]
 			}
 			if cfg.StaticPrefix == "" || !strings.HasPrefix(r.URL.Path, cfg.StaticPrefix) {
-				h.Set("Cache-Control", "no-store") // pages show who is logged in
+				h["Cache-Control"] = noStore[:1:1]
 			}
 			next.ServeHTTP(w, r)
 		})

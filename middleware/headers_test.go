@@ -101,3 +101,21 @@ func TestSecurityHeadersCacheControl(t *testing.T) {
 		})
 	}
 }
+
+// The header values are shared between requests: what one handler adds
+// to or sets on them must not show in the next answer.
+func TestSecurityHeadersNotShared(t *testing.T) {
+	mw := SecurityHeaders(HeadersConfig{})
+	first := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Cache-Control", "private")
+		w.Header().Add("Referrer-Policy", "no-referrer")
+		w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	}))
+	first.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	hdr := serveHeaders(t, HeadersConfig{}, "/")
+	for k, want := range map[string]string{"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"} {
+		if got := hdr.Values(k); len(got) != 1 || got[0] != want {
+			t.Errorf("%s after another request changed it: %q, want %q", k, got, want)
+		}
+	}
+}
