@@ -15,16 +15,25 @@ import (
 // Lines at Warn and above go out at once when the logger's handler is
 // wrapped with FlushAt. Close writes what is waiting; call it before the
 // process exits. It is safe for concurrent use.
+//
+// The write happens outside the lock: while one goroutine writes a batch,
+// the others go on adding lines to the next one, so a slow reader of the
+// log (a full pipe) holds up the one request that flushes, not every
+// request that logs. Only when maxBacklog bytes are waiting behind a write
+// do loggers wait for it, so a stuck reader cannot grow memory for ever.
 type LogBuffer struct {
-	mu     sync.Mutex
-	w      io.Writer
-	buf    []byte
-	size   int
-	delay  time.Duration
-	timer  *time.Timer
-	armed  bool
-	closed bool
-	err    error // the last write error, returned by Flush and Close
+	mu      sync.Mutex
+	idle    sync.Cond // signalled when a write ends
+	w       io.Writer
+	buf     []byte // lines waiting
+	spare   []byte // the last batch's buffer, for reuse
+	writing bool   // a batch is being written, outside mu
+	size    int
+	delay   time.Duration
+	timer   *time.Timer
+	armed   bool
+	closed  bool
+	err     error // the last write error, returned by Flush and Close
 }
 
 // NewLogBuffer returns a LogBuffer writing to w; delay and size bound how
@@ -37,53 +46,82 @@ func NewLogBuffer(w io.Writer, delay time.Duration, size int) *LogBuffer {
 		size = 32 << 10
 	}
 	b := &LogBuffer{w: w, size: size, delay: delay}
+	b.idle.L = &b.mu
 	b.timer = time.AfterFunc(time.Hour, func() { b.Flush() })
 	b.timer.Stop()
 	return b
 }
+
+func (b *LogBuffer) maxBacklog() int { return 8 * b.size }
 
 // Write keeps a copy of p for the next flush. slog handlers write each
 // record with one Write, so lines are never split or interleaved.
 func (b *LogBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	for b.writing && len(b.buf) >= b.maxBacklog() {
+		b.idle.Wait()
+	}
 	if b.closed {
 		return b.w.Write(p)
 	}
 	b.buf = append(b.buf, p...)
 	switch {
-	case len(b.buf) >= b.size:
-		b.flushLocked()
+	case len(b.buf) >= b.size && !b.writing:
+		b.flushLocked(false)
 	case !b.armed:
+		// Also when a write is under way: if the batch it leaves behind
+		// stays small, the timer sends it.
 		b.armed = true
 		b.timer.Reset(b.delay)
 	}
 	return len(p), nil
 }
 
-// Flush writes what is waiting.
+// Flush writes what is waiting, after any write already under way.
 func (b *LogBuffer) Flush() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.flushLocked()
+	b.flushLocked(true)
 	return b.err
 }
 
-func (b *LogBuffer) flushLocked() {
+// flushLocked writes out the waiting lines: all of them, including those
+// added while it wrote, or (all false) until fewer than size bytes wait.
+// It is called with mu held and returns with it held, but lets go of it
+// during each write.
+func (b *LogBuffer) flushLocked(all bool) {
+	for b.writing {
+		b.idle.Wait()
+	}
 	if b.armed {
 		b.timer.Stop()
 		b.armed = false
 	}
-	if len(b.buf) == 0 {
-		return
-	}
-	if _, err := b.w.Write(b.buf); err != nil {
-		b.err = err
-	}
-	if cap(b.buf) > 4*b.size {
-		b.buf = nil // one burst of huge lines need not stay allocated
-	} else {
-		b.buf = b.buf[:0]
+	for len(b.buf) > 0 {
+		out := b.buf
+		b.buf, b.spare = b.spare[:0], nil
+		b.writing = true
+		b.mu.Unlock()
+		_, err := b.w.Write(out)
+		b.mu.Lock()
+		b.writing = false
+		b.idle.Broadcast()
+		if err != nil {
+			b.err = err
+		}
+		if cap(out) <= 4*b.size { // one burst of huge lines need not stay allocated
+			b.spare = out[:0]
+		}
+		// Lines added during the write go out now if there are enough of
+		// them, and otherwise when the timer fires.
+		if !all && len(b.buf) < b.size {
+			if len(b.buf) > 0 && !b.armed {
+				b.armed = true
+				b.timer.Reset(b.delay)
+			}
+			return
+		}
 	}
 }
 
@@ -91,8 +129,12 @@ func (b *LogBuffer) flushLocked() {
 func (b *LogBuffer) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.flushLocked()
+	b.flushLocked(true)
 	b.closed = true
+	if b.armed {
+		b.timer.Stop()
+		b.armed = false
+	}
 	return b.err
 }
 

@@ -159,3 +159,88 @@ func TestLogBufferConcurrentLinesStayWhole(t *testing.T) {
 		t.Errorf("%d writes for 1600 lines: nothing was batched", out.Writes())
 	}
 }
+
+// gateWriter blocks every write until release is closed, and records
+// what it got.
+type gateWriter struct {
+	started chan struct{} // one send per write that began
+	release chan struct{}
+	out     lockedBuffer
+}
+
+func (g *gateWriter) Write(p []byte) (int, error) {
+	g.started <- struct{}{}
+	<-g.release
+	return g.out.Write(p)
+}
+
+// While one batch is being written to a slow reader, other goroutines
+// keep logging without waiting, and nothing is lost or reordered.
+func TestLogBufferWritesOutsideTheLock(t *testing.T) {
+	g := &gateWriter{started: make(chan struct{}, 100), release: make(chan struct{})}
+	b := NewLogBuffer(g, time.Hour, 64)
+	line := func(i int) string { return fmt.Sprintf("line %03d ............................\n", i) }
+	done := make(chan struct{})
+	go func() { // fills the buffer: this goroutine ends up in the write
+		b.Write([]byte(line(0)))
+		b.Write([]byte(line(1)))
+		close(done)
+	}()
+	<-g.started
+	// The write is blocked; more lines (fewer than the backlog limit)
+	// must go in at once.
+	wrote := make(chan struct{})
+	go func() {
+		for i := 2; i < 10; i++ {
+			b.Write([]byte(line(i)))
+		}
+		close(wrote)
+	}()
+	select {
+	case <-wrote:
+	case <-time.After(5 * time.Second):
+		t.Fatal("logging waited for another goroutine's write")
+	}
+	close(g.release)
+	<-done
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for i := range 10 {
+		want.WriteString(line(i))
+	}
+	if got := g.out.String(); got != want.String() {
+		t.Fatalf("written:\n%s\nwant:\n%s", got, want.String())
+	}
+}
+
+// A reader that does not read at all holds loggers back once maxBacklog
+// bytes wait, instead of letting memory grow.
+func TestLogBufferBacklogIsBounded(t *testing.T) {
+	g := &gateWriter{started: make(chan struct{}, 100), release: make(chan struct{})}
+	b := NewLogBuffer(g, time.Hour, 64)
+	go b.Write(bytes.Repeat([]byte("x"), 64)) // starts a write that blocks
+	<-g.started
+	blocked := make(chan struct{})
+	go func() {
+		for range b.maxBacklog()/8 + 2 {
+			b.Write([]byte("1234567\n"))
+		}
+		close(blocked)
+	}()
+	select {
+	case <-blocked:
+		t.Fatal("wrote more than the backlog limit behind a stuck write")
+	case <-time.After(200 * time.Millisecond):
+	}
+	b.mu.Lock()
+	waiting := len(b.buf)
+	b.mu.Unlock()
+	if waiting > b.maxBacklog() {
+		t.Errorf("%d bytes waiting, limit %d", waiting, b.maxBacklog())
+	}
+	close(g.release)
+	<-blocked
+	b.Close()
+}
