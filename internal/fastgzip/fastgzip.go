@@ -135,34 +135,36 @@ func (f *frequencies) match(length, offset int) {
 func tokenize(src []byte, f *frequencies) {
 	var ht [tableSize]int32
 	lit := 0
-	for s := 0; s+minMatch <= len(src); {
-		cand, n := find(&ht, src, s, lit)
+	for {
+		s, cand, n := nextMatch(&ht, src, lit)
 		if n == 0 {
-			s = cand
-			continue
+			break
 		}
 		f.literal(src[lit:s])
 		f.match(n, s-cand)
-		s += n
-		lit = s
-		index(&ht, src, s)
+		lit = s + n
+		index(&ht, src, lit)
 	}
 	f.literal(src[lit:])
 }
 
-// find looks for a match at s: it returns the candidate's position and
-// the match length, or the next position to try and 0.
-func find(ht *[tableSize]int32, src []byte, s, lit int) (int, int) {
-	cur := binary.LittleEndian.Uint32(src[s:])
-	h := hash(cur)
-	cand := int(ht[h]) - 1
-	ht[h] = int32(s + 1)
-	if cand < 0 || s-cand > maxOffset || binary.LittleEndian.Uint32(src[cand:]) != cur {
+// nextMatch looks for the next match from lit on: it returns where it
+// starts, the earlier position it repeats and its length, or n == 0 if
+// there is none before the end.
+func nextMatch(ht *[tableSize]int32, src []byte, lit int) (s, cand, n int) {
+	for s = lit; s+minMatch <= len(src); {
+		cur := binary.LittleEndian.Uint32(src[s:])
+		h := hash(cur)
+		cand = int(ht[h]) - 1
+		ht[h] = int32(s + 1)
+		if cand >= 0 && s-cand <= maxOffset && binary.LittleEndian.Uint32(src[cand:]) == cur {
+			return s, cand, minMatch + matchLen(src[cand+minMatch:], src[s+minMatch:min(len(src), s+maxMatch)])
+		}
 		// Skip ahead faster through input that does not match, as
 		// snappy does: one byte more per 32 unmatched.
-		return s + 1 + (s-lit)>>5, 0
+		s += 1 + (s-lit)>>5
 	}
-	return cand, minMatch + matchLen(src[cand+minMatch:], src[s+minMatch:min(len(src), s+maxMatch)])
+	return len(src), 0, 0
 }
 
 // index records the position before s, the end of a match, so the next
@@ -415,11 +417,10 @@ func Append(dst, src []byte) []byte {
 
 	var ht [tableSize]int32
 	lit := 0 // the first byte not yet written
-	for s := 0; s+minMatch <= len(src); {
-		cand, n := find(&ht, src, s, lit)
+	for {
+		s, cand, n := nextMatch(&ht, src, lit)
 		if n == 0 {
-			s = cand
-			continue
+			break
 		}
 		for _, b := range src[lit:s] {
 			w.putCode(t.literals[b])
@@ -429,9 +430,8 @@ func Append(dst, src []byte) []byte {
 		sym := offsetSymbol(off)
 		oc := t.offsets[sym]
 		w.put(oc.bits()|uint64(off-int(offsetBase[sym]))<<oc.len(), oc.len()+uint(offsetExtra[sym]))
-		s += n
-		lit = s
-		index(&ht, src, s)
+		lit = s + n
+		index(&ht, src, lit)
 	}
 	for _, b := range src[lit:] {
 		w.putCode(t.literals[b])
