@@ -46,8 +46,21 @@ func main() {
 	conc := flag.Int("c", 64, "concurrent connections")
 	dur := flag.Duration("d", 60*time.Second, "duration of each load scenario (at most 4m: the session JWT lives 5)")
 	profile := flag.String("profile", "", "if set, a directory to save the app's CPU profile (settings load, gzip) and heap profile (after the enroll load) in")
+	rateList := flag.String("rate", "5000,10000", "comma-separated request rates (per second) of the fixed-rate (open-loop) settings and baseline scenarios, each run for d/2; empty leaves them out")
+	fetchMeta := flag.Bool("fetch-metadata", true, "send the Sec-Fetch-* headers a current browser sends with a page load (false: as an older browser or a script, which makes echo's CSRF middleware re-send its cookie on every answer)")
 	appEnv := flag.String("app-env", "", "extra environment for the app only: space-separated NAME=value pairs, such as \"GOGC=200 LOG_FORMAT=json\"")
 	flag.Parse()
+	var rates []float64
+	for f := range strings.SplitSeq(*rateList, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		r, err := strconv.ParseFloat(f, 64)
+		if err != nil || r <= 0 {
+			fail(fmt.Sprintf("-rate: %q is not a positive number", f))
+		}
+		rates = append(rates, r)
+	}
 	extraEnv := strings.Fields(*appEnv)
 	for _, kv := range extraEnv {
 		if !strings.Contains(kv, "=") {
@@ -85,7 +98,21 @@ func main() {
 	cookie := login(app.url, "max@acme.example")
 	tr := &http.Transport{MaxIdleConnsPerHost: *conc, DisableCompression: true}
 	client := &http.Client{Transport: tr}
+	// What a browser sends with a page load, less what the app does not
+	// read: its cookies, gzip, and fetch metadata (a link followed from
+	// another of the app's pages).
 	browser := map[string]string{"Cookie": cookie, "Accept-Encoding": "gzip"}
+	if *fetchMeta {
+		browser["Sec-Fetch-Site"] = "same-origin"
+		browser["Sec-Fetch-Mode"] = "navigate"
+		browser["Sec-Fetch-Dest"] = "document"
+	}
+	noGzip := map[string]string{}
+	for k, v := range browser {
+		if k != "Accept-Encoding" {
+			noGzip[k] = v
+		}
+	}
 
 	weight := pageWeight(client, app.url, cookie)
 	fmt.Printf("page weight, first load of the settings page (HTML + CSS + JS, gzip): %.1f KB (target ≤ 30 KB)\n", float64(weight)/1024)
@@ -105,9 +132,17 @@ func main() {
 		<-cpuDone
 	}
 	baseline := measure(basePID, self, func() result { return drive(baseClient, base, *conc, *dur, nil) })
-	plain := measure(appPID, self, func() result {
-		return drive(client, app.url+"/", *conc, *dur, map[string]string{"Cookie": cookie})
-	})
+	plain := measure(appPID, self, func() result { return drive(client, app.url+"/", *conc, *dur, noGzip) })
+	settingsAtRate := make([]result, len(rates))
+	baselineAtRate := make([]result, len(rates))
+	for i, rate := range rates {
+		settingsAtRate[i] = measure(appPID, self, func() result {
+			return runAtRate(*conc, *dur/2, rate, getter(client, app.url+"/", browser))
+		})
+		baselineAtRate[i] = measure(basePID, self, func() result {
+			return runAtRate(*conc, *dur/2, rate, getter(baseClient, base, nil))
+		})
+	}
 	healthz := measure(appPID, self, func() result { return drive(client, app.url+"/healthz", *conc, *dur/2, nil) })
 	statsAfter := emuStats(app.url)
 	rss, threads := procStatus(app.cmd.Process.Pid)
@@ -136,17 +171,25 @@ func main() {
 
 	fmt.Println()
 	fmt.Printf("%-36s %10s %9s %9s %7s %12s %12s\n", "scenario", "req/s", "p50", "p99", "errors", "server CPU", "load CPU")
-	for _, r := range []struct {
+	type row struct {
 		name string
 		res  result
-	}{
+	}
+	rows := []row{
 		{"settings page (logged in, gzip)", settings},
 		{"settings page (no Accept-Encoding)", plain},
 		{"bare echo baseline", baseline},
-		{"/healthz (the app's middleware only)", healthz},
-		{"static htmx (gzip)", static},
-		{"enroll flow, whole (flows/s)", flows},
-	} {
+	}
+	for i, rate := range rates {
+		rows = append(rows,
+			row{fmt.Sprintf("settings page at %.0f/s (gzip)", rate), settingsAtRate[i]},
+			row{fmt.Sprintf("bare echo at %.0f/s", rate), baselineAtRate[i]})
+	}
+	rows = append(rows,
+		row{"/healthz (the app's middleware only)", healthz},
+		row{"static htmx (gzip)", static},
+		row{"enroll flow, whole (flows/s)", flows})
+	for _, r := range rows {
 		fmt.Printf("%-36s %10.1f %9v %9v %7d %10.0fµs %10.0fµs\n", r.name, r.res.rps, r.res.p50.Round(10*time.Microsecond), r.res.p99.Round(10*time.Microsecond), r.res.errors,
 			r.res.serverCPU, r.res.loadCPU)
 	}
@@ -156,6 +199,11 @@ func main() {
 	fmt.Printf("server CPU per request, settings / baseline: %.1f× with gzip, %.1f× without\n", settings.serverCPU/baseline.serverCPU, plain.serverCPU/baseline.serverCPU)
 	fmt.Printf("settings p99: %v with gzip, %v without (target ≤ 10ms); baseline p99: %v\n",
 		settings.p99.Round(10*time.Microsecond), plain.p99.Round(10*time.Microsecond), baseline.p99.Round(10*time.Microsecond))
+	for i, rate := range rates {
+		fmt.Printf("at a fixed %.0f req/s from up to %d connections (latency from when each request was due): settings p99 %v (target ≤ 10ms), baseline p99 %v\n",
+			rate, *conc, settingsAtRate[i].p99.Round(10*time.Microsecond), baselineAtRate[i].p99.Round(10*time.Microsecond))
+	}
+	fmt.Printf("fetch metadata (Sec-Fetch-*) sent with the settings loads: %v\n", *fetchMeta)
 	fmt.Printf("Stytch calls during the settings loads: %d (target 0); emulator connections accepted: %d\n",
 		sum(statsAfter.Calls)-sum(statsBefore.Calls), statsAfter.ConnectionsAccepted-statsBefore.ConnectionsAccepted)
 	fmt.Printf("app resident set after the settings loads: %.1f MB (target ≤ 50 MB); OS threads: %d\n", float64(rss)/1024, threads)
@@ -443,9 +491,15 @@ func run(conc int, d time.Duration, op func(worker, i int) (status int, err erro
 	return res
 }
 
-// drive sends GETs of u with headers; anything but a 200 is an error.
+// drive sends GETs of u with headers from conc workers for d, each as
+// soon as the last one is answered (a closed loop: the most the server
+// can do); anything but a 200 is an error.
 func drive(c *http.Client, u string, conc int, d time.Duration, headers map[string]string) result {
-	return run(conc, d, func(int, int) (int, error) {
+	return run(conc, d, getter(c, u, headers))
+}
+
+func getter(c *http.Client, u string, headers map[string]string) func(int, int) (int, error) {
+	return func(int, int) (int, error) {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
 		for k, v := range headers {
 			req.Header.Set(k, v)
@@ -460,7 +514,63 @@ func drive(c *http.Client, u string, conc int, d time.Duration, headers map[stri
 			return res.StatusCode, errStatus(res.StatusCode)
 		}
 		return res.StatusCode, nil
-	})
+	}
+}
+
+// runAtRate sends rate requests a second for d, on a fixed schedule, from
+// at most conc connections at once (an open loop, as people's browsers
+// are: they do not wait for each other). Each latency runs from the time
+// the request was due, not from when a connection was free to send it,
+// so time spent waiting behind a slow answer counts (wrk2's correction
+// for coordinated omission).
+func runAtRate(conc int, d time.Duration, rate float64, op func(worker, i int) (status int, err error)) result {
+	interval := time.Duration(float64(time.Second) / rate)
+	total := int64(d / interval)
+	var next atomic.Int64
+	var mu sync.Mutex
+	var all []time.Duration
+	res := result{}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var lat []time.Duration
+			errs, fivexx := 0, 0
+			for {
+				i := next.Add(1) - 1
+				if i >= total {
+					break
+				}
+				due := start.Add(time.Duration(i) * interval)
+				time.Sleep(time.Until(due))
+				status, err := op(w, int(i))
+				if err != nil {
+					errs++
+					if status >= 500 {
+						fivexx++
+					}
+					continue
+				}
+				lat = append(lat, time.Since(due))
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			res.errors += errs
+			res.serverErrors += fivexx
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	res.count = len(all)
+	if len(all) > 0 {
+		res.rps = float64(len(all)) / elapsed.Seconds()
+		res.p50, res.p99 = all[len(all)/2], all[len(all)*99/100]
+	}
+	return res
 }
 
 // driveEnroll runs the whole enroll flow from conc workers for d, each run
