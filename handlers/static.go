@@ -31,6 +31,7 @@ type staticFile struct {
 	body        []byte
 	gz          []byte // gzip of body, served to browsers that accept it
 	hash        string
+	url         string // prefix + name + "?v=" + hash, built once
 	contentType string
 }
 
@@ -55,7 +56,8 @@ func newStaticFiles(prefix string) (*staticFiles, error) {
 		if ct == "" {
 			ct = http.DetectContentType(b)
 		}
-		sf.files[p] = staticFile{body: b, gz: gz.Bytes(), hash: hex.EncodeToString(sum[:])[:12], contentType: ct}
+		hash := hex.EncodeToString(sum[:])[:12]
+		sf.files[p] = staticFile{body: b, gz: gz.Bytes(), hash: hash, url: prefix + p + "?v=" + hash, contentType: ct}
 		return nil
 	})
 	return sf, err
@@ -67,7 +69,7 @@ func (sf *staticFiles) URL(name string) string {
 	if !ok {
 		return sf.prefix + name
 	}
-	return sf.prefix + name + "?v=" + f.hash
+	return f.url
 }
 
 func (a *app) serveStatic(c echo.Context) error {
