@@ -47,7 +47,7 @@ func main() {
 	dur := flag.Duration("d", 60*time.Second, "duration of each load scenario (at most 4m: the session JWT lives 5)")
 	profile := flag.String("profile", "", "if set, a directory to save the app's CPU profile (settings load, gzip) and heap profile (after the enroll load) in")
 	rateList := flag.String("rate", "5000,10000", "comma-separated request rates (per second) of the fixed-rate (open-loop) settings and baseline scenarios, each run for d/2; empty leaves them out")
-	fetchMeta := flag.Bool("fetch-metadata", true, "send the Sec-Fetch-* headers a current browser sends with a page load (false: as an older browser or a script, which makes echo's CSRF middleware re-send its cookie on every answer)")
+	browserHeaders := flag.Bool("browser-headers", true, "send, to the app and to the baseline alike, the headers Chromium sends when following a link within a site (false: the app gets only its cookie and Accept-Encoding: gzip, and the baseline nothing, as before 2026-12-01)")
 	appEnv := flag.String("app-env", "", "extra environment for the app only: space-separated NAME=value pairs, such as \"GOGC=200 LOG_FORMAT=json\"")
 	flag.Parse()
 	var rates []float64
@@ -98,14 +98,17 @@ func main() {
 	cookie := login(app.url, "max@acme.example")
 	tr := &http.Transport{MaxIdleConnsPerHost: *conc, DisableCompression: true}
 	client := &http.Client{Transport: tr}
-	// What a browser sends with a page load, less what the app does not
-	// read: its cookies, gzip, and fetch metadata (a link followed from
-	// another of the app's pages).
+	// What a browser sends with a page load: the site's cookies, and
+	// with -browser-headers the rest of what Chromium sends when a link
+	// on one of the site's pages is followed, fetch metadata included.
+	// The baseline gets the same headers, less the app's cookie.
 	browser := map[string]string{"Cookie": cookie, "Accept-Encoding": "gzip"}
-	if *fetchMeta {
-		browser["Sec-Fetch-Site"] = "same-origin"
-		browser["Sec-Fetch-Mode"] = "navigate"
-		browser["Sec-Fetch-Dest"] = "document"
+	var baseHeaders map[string]string
+	if *browserHeaders {
+		baseHeaders = chromiumNavigation(app.url + "/")
+		for k, v := range baseHeaders {
+			browser[k] = v
+		}
 	}
 	noGzip := map[string]string{}
 	for k, v := range browser {
@@ -118,6 +121,9 @@ func main() {
 	fmt.Printf("page weight, first load of the settings page (HTML + CSS + JS, gzip): %.1f KB (target ≤ 30 KB)\n", float64(weight)/1024)
 
 	base, basePID, stopBaseline := startBaseline()
+	if baseHeaders != nil {
+		baseHeaders["Referer"] = base + "/"
+	}
 	defer stopBaseline()
 	baseClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc, DisableCompression: true}}
 	goroutinesBefore, connGoroutinesBefore := goroutines(app)
@@ -131,7 +137,7 @@ func main() {
 	if cpuDone != nil {
 		<-cpuDone
 	}
-	baseline := measure(basePID, self, func() result { return drive(baseClient, base, *conc, *dur, nil) })
+	baseline := measure(basePID, self, func() result { return drive(baseClient, base, *conc, *dur, baseHeaders) })
 	plain := measure(appPID, self, func() result { return drive(client, app.url+"/", *conc, *dur, noGzip) })
 	settingsAtRate := make([]result, len(rates))
 	baselineAtRate := make([]result, len(rates))
@@ -140,7 +146,7 @@ func main() {
 			return runAtRate(*conc, *dur/2, rate, getter(client, app.url+"/", browser))
 		})
 		baselineAtRate[i] = measure(basePID, self, func() result {
-			return runAtRate(*conc, *dur/2, rate, getter(baseClient, base, nil))
+			return runAtRate(*conc, *dur/2, rate, getter(baseClient, base, baseHeaders))
 		})
 	}
 	healthz := measure(appPID, self, func() result { return drive(client, app.url+"/healthz", *conc, *dur/2, nil) })
@@ -203,7 +209,7 @@ func main() {
 		fmt.Printf("at a fixed %.0f req/s from up to %d connections (latency from when each request was due): settings p99 %v (target ≤ 10ms), baseline p99 %v\n",
 			rate, *conc, settingsAtRate[i].p99.Round(10*time.Microsecond), baselineAtRate[i].p99.Round(10*time.Microsecond))
 	}
-	fmt.Printf("fetch metadata (Sec-Fetch-*) sent with the settings loads: %v\n", *fetchMeta)
+	fmt.Printf("browser headers (Chromium's for a link followed within a site, Sec-Fetch-* included) sent to the app and the baseline: %v\n", *browserHeaders)
 	fmt.Printf("Stytch calls during the settings loads: %d (target 0); emulator connections accepted: %d\n",
 		sum(statsAfter.Calls)-sum(statsBefore.Calls), statsAfter.ConnectionsAccepted-statsBefore.ConnectionsAccepted)
 	fmt.Printf("app resident set after the settings loads: %.1f MB (target ≤ 50 MB); OS threads: %d\n", float64(rss)/1024, threads)
@@ -514,6 +520,27 @@ func getter(c *http.Client, u string, headers map[string]string) func(int, int) 
 			return res.StatusCode, errStatus(res.StatusCode)
 		}
 		return res.StatusCode, nil
+	}
+}
+
+// chromiumNavigation is what Chromium sends, besides cookies, when a link
+// to a page of the same site is followed (from Chromium 156's request
+// headers; the Referer is the page the link was on).
+func chromiumNavigation(referer string) map[string]string {
+	return map[string]string{
+		"Accept":                    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7",
+		"Accept-Encoding":           "gzip, deflate, br, zstd",
+		"Accept-Language":           "en-US,en;q=0.9",
+		"Referer":                   referer,
+		"Sec-Ch-Ua":                 `"Chromium";v="156", "Not)A;Brand";v="24"`,
+		"Sec-Ch-Ua-Mobile":          "?0",
+		"Sec-Ch-Ua-Platform":        `"Linux"`,
+		"Sec-Fetch-Dest":            "document",
+		"Sec-Fetch-Mode":            "navigate",
+		"Sec-Fetch-Site":            "same-origin",
+		"Sec-Fetch-User":            "?1",
+		"Upgrade-Insecure-Requests": "1",
+		"User-Agent":                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
 	}
 }
 
