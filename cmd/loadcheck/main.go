@@ -452,13 +452,46 @@ func cpuTime(pid int) time.Duration {
 // clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on Linux.
 const clockTicks = 100
 
-// run calls op from conc workers for d and reports its rate, latency
-// percentiles and failures.
+// run calls op from conc workers for d, each sending as soon as its last
+// request is answered (a closed loop: the most the server can do).
 func run(conc int, d time.Duration, op func(worker, i int) (status int, err error)) result {
+	deadline := time.Now().Add(d)
+	return load(conc, op, func() (time.Time, bool) {
+		now := time.Now()
+		return now, now.Before(deadline)
+	})
+}
+
+// runAtRate sends rate requests a second for d, on a fixed schedule, from
+// at most conc connections at once (an open loop, as people's browsers
+// are: they do not wait for each other). Each latency runs from the time
+// the request was due, not from when a connection was free to send it,
+// so time spent waiting behind a slow answer counts (wrk2's correction
+// for coordinated omission).
+func runAtRate(conc int, d time.Duration, rate float64, op func(worker, i int) (status int, err error)) result {
+	interval := time.Duration(float64(time.Second) / rate)
+	total := int64(d / interval)
+	var next atomic.Int64
+	start := time.Now()
+	return load(conc, op, func() (time.Time, bool) {
+		i := next.Add(1) - 1
+		if i >= total {
+			return time.Time{}, false
+		}
+		due := start.Add(time.Duration(i) * interval)
+		time.Sleep(time.Until(due))
+		return due, true
+	})
+}
+
+// load calls op from conc workers, each asking schedule when its next
+// request is due (it may wait) until schedule says the load is over, and
+// reports the rate, the latency percentiles counted from each due time,
+// and the failures.
+func load(conc int, op func(worker, i int) (status int, err error), schedule func() (due time.Time, ok bool)) result {
 	var mu sync.Mutex
 	var all []time.Duration
 	res := result{}
-	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := 0; w < conc; w++ {
@@ -467,8 +500,11 @@ func run(conc int, d time.Duration, op func(worker, i int) (status int, err erro
 			defer wg.Done()
 			var lat []time.Duration
 			errs, fivexx := 0, 0
-			for i := 0; time.Now().Before(deadline); i++ {
-				t0 := time.Now()
+			for i := 0; ; i++ {
+				due, ok := schedule()
+				if !ok {
+					break
+				}
 				status, err := op(w, i)
 				if err != nil {
 					errs++
@@ -477,7 +513,7 @@ func run(conc int, d time.Duration, op func(worker, i int) (status int, err erro
 					}
 					continue
 				}
-				lat = append(lat, time.Since(t0))
+				lat = append(lat, time.Since(due))
 			}
 			mu.Lock()
 			all = append(all, lat...)
@@ -542,62 +578,6 @@ func chromiumNavigation(referer string) map[string]string {
 		"Upgrade-Insecure-Requests": "1",
 		"User-Agent":                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
 	}
-}
-
-// runAtRate sends rate requests a second for d, on a fixed schedule, from
-// at most conc connections at once (an open loop, as people's browsers
-// are: they do not wait for each other). Each latency runs from the time
-// the request was due, not from when a connection was free to send it,
-// so time spent waiting behind a slow answer counts (wrk2's correction
-// for coordinated omission).
-func runAtRate(conc int, d time.Duration, rate float64, op func(worker, i int) (status int, err error)) result {
-	interval := time.Duration(float64(time.Second) / rate)
-	total := int64(d / interval)
-	var next atomic.Int64
-	var mu sync.Mutex
-	var all []time.Duration
-	res := result{}
-	start := time.Now()
-	var wg sync.WaitGroup
-	for w := 0; w < conc; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var lat []time.Duration
-			errs, fivexx := 0, 0
-			for {
-				i := next.Add(1) - 1
-				if i >= total {
-					break
-				}
-				due := start.Add(time.Duration(i) * interval)
-				time.Sleep(time.Until(due))
-				status, err := op(w, int(i))
-				if err != nil {
-					errs++
-					if status >= 500 {
-						fivexx++
-					}
-					continue
-				}
-				lat = append(lat, time.Since(due))
-			}
-			mu.Lock()
-			all = append(all, lat...)
-			res.errors += errs
-			res.serverErrors += fivexx
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	res.count = len(all)
-	if len(all) > 0 {
-		res.rps = float64(len(all)) / elapsed.Seconds()
-		res.p50, res.p99 = all[len(all)/2], all[len(all)*99/100]
-	}
-	return res
 }
 
 // driveEnroll runs the whole enroll flow from conc workers for d, each run
