@@ -37,33 +37,30 @@ func SecurityHeaders(cfg HeadersConfig) func(http.Handler) http.Handler {
 	// one-element slice, assigned as is: net/http copies headers when the
 	// answer starts, and Header.Add appends to a full slice by copying, so
 	// sharing them between requests is safe and saves an allocation each.
-	fixed := map[string]string{
-		"Content-Security-Policy":    csp,
-		"X-Content-Type-Options":     "nosniff",
-		"Referrer-Policy":            "same-origin", // no magic-link token in a Referer
-		"Permissions-Policy":         "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
-		"Cross-Origin-Opener-Policy": "same-origin",
-	}
-	if len(cfg.FrameAncestors) == 0 {
-		fixed["X-Frame-Options"] = "DENY" // for browsers without frame-ancestors; it cannot express a list
-	}
 	type header struct {
-		key   string
+		key   string // in canonical form
 		value []string
 	}
-	var always []header
-	for k, v := range fixed {
-		always = append(always, header{http.CanonicalHeaderKey(k), []string{v}})
+	always := []header{
+		{"Content-Security-Policy", []string{csp}},
+		{"X-Content-Type-Options", []string{"nosniff"}},
+		{"Referrer-Policy", []string{"same-origin"}}, // no magic-link token in a Referer
+		{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"}},
+		{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	}
+	if len(cfg.FrameAncestors) == 0 {
+		// For browsers without frame-ancestors; it cannot express a list.
+		always = append(always, header{"X-Frame-Options", []string{"DENY"}})
 	}
 	noStore := []string{"no-store"} // pages show who is logged in
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
 			for _, f := range always {
-				h[f.key] = f.value[:1:1]
+				h[f.key] = f.value
 			}
 			if cfg.StaticPrefix == "" || !strings.HasPrefix(r.URL.Path, cfg.StaticPrefix) {
-				h["Cache-Control"] = noStore[:1:1]
+				h["Cache-Control"] = noStore
 			}
 			next.ServeHTTP(w, r)
 		})
