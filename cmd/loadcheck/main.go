@@ -473,9 +473,10 @@ func runAtRate(conc int, d time.Duration, rate float64, op func(worker, i int) (
 	total := int64(d / interval)
 	var next atomic.Int64
 	start := time.Now()
+	giveUp := start.Add(2 * d) // a rate far beyond the server's would otherwise run for ages
 	return load(conc, op, func() (time.Time, bool) {
 		i := next.Add(1) - 1
-		if i >= total {
+		if i >= total || time.Now().After(giveUp) {
 			return time.Time{}, false
 		}
 		due := start.Add(time.Duration(i) * interval)
