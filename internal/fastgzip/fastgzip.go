@@ -99,9 +99,12 @@ type table struct {
 	offsets    [numOffsets]code   // extra bits go after these
 }
 
-// htmlTable is built from model.html: its symbol counts, plus one for
-// every symbol so that any input can be coded.
-var htmlTable = func() *table {
+// htmlTable is the table Append writes with, built from model.html.
+var htmlTable = newTable(modelFrequencies())
+
+// modelFrequencies counts model.html's symbols, plus one for every
+// symbol so that any input can be coded.
+func modelFrequencies() *frequencies {
 	var f frequencies
 	for i := range f.literals {
 		f.literals[i] = 1
@@ -110,8 +113,8 @@ var htmlTable = func() *table {
 		f.offsets[i] = 1
 	}
 	tokenize(model, &f)
-	return newTable(&f)
-}()
+	return &f
+}
 
 // frequencies counts symbols; tokenize fills it.
 type frequencies struct {
@@ -256,9 +259,10 @@ func newTable(f *frequencies) *table {
 // huffmanLengths returns code lengths for symbols with the given counts
 // (0 for a symbol that never occurs), none longer than maxBits. If the
 // optimal code is too deep, the counts are flattened until it is not.
-// Flattening ends with every used count equal, which gives a balanced
-// tree; so the only impossible case is more used symbols than maxBits
-// bits can tell apart, and that panics (the callers' alphabets are fixed
+// Halving ends, at the latest, with every used count at one: a balanced
+// tree, no deeper than the bits needed to tell the used symbols apart.
+// So the loop ends unless there are more used symbols than maxBits bits
+// can tell apart, which panics instead (the callers' alphabets are fixed
 // and fit).
 func huffmanLengths(freq []int, maxBits int) []uint8 {
 	f := append([]int{}, freq...)
@@ -276,15 +280,8 @@ func huffmanLengths(freq []int, maxBits int) []uint8 {
 		if int(maxOf(lens)) <= maxBits {
 			return lens
 		}
-		changed := false
 		for i, c := range f {
-			if c > 1 {
-				f[i] = c/2 + c%2 // halve, rounding up: stays at least 1
-				changed = changed || f[i] != c
-			}
-		}
-		if !changed { // all ones already: nothing flatter exists
-			panic("fastgzip: balanced code deeper than the limit")
+			f[i] = c/2 + c%2 // halve, rounding up: a used symbol keeps a count
 		}
 	}
 }
