@@ -29,6 +29,7 @@ import (
 	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
 )
@@ -216,11 +217,11 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 	if err != nil {
 		return handlers.Options{}, fmt.Errorf("SMS_COUNTRIES=%q: %w", cfg.SMSCountries, err)
 	}
-	var keys []middleware.SessionKeyPair
+	var keys []session.KeyPair
 	if cfg.SessionKeys == "" {
-		keys = middleware.RandomSessionKeys()
+		keys = session.RandomKeys()
 		m.Logger.Warn("SESSION_KEYS is not set: using random keys, so everyone is logged out when mfaportal restarts and replicas cannot share sessions")
-	} else if keys, err = middleware.ParseSessionKeys(cfg.SessionKeys); err != nil {
+	} else if keys, err = session.ParseKeys(cfg.SessionKeys); err != nil {
 		return handlers.Options{}, fmt.Errorf("SESSION_KEYS: %w", err)
 	}
 	now := time.Now

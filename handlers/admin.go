@@ -15,8 +15,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
@@ -37,7 +37,7 @@ const (
 
 // requireAdmin is requireMember for members whose session roles include
 // stytch_admin.
-func (a *app) requireAdmin(c echo.Context) (*middleware.Session, error) {
+func (a *app) requireAdmin(c echo.Context) (*session.State, error) {
 	s, err := a.requireMember(c)
 	if err != nil {
 		return nil, err
@@ -150,7 +150,7 @@ func (a *app) adminMembers(c echo.Context) error {
 // searchOrgMembers fetches the members of the admin's organization whose
 // e-mail contains emailFuzzy ("" for all), at most adminMaxMembers; capped
 // says there were more.
-func (a *app) searchOrgMembers(c echo.Context, s *middleware.Session, emailFuzzy string) (members []stytchclient.Member, capped bool, err error) {
+func (a *app) searchOrgMembers(c echo.Context, s *session.State, emailFuzzy string) (members []stytchclient.Member, capped bool, err error) {
 	req := stytchclient.SearchMembersRequest{OrganizationIDs: []string{s.OrganizationID}, Limit: adminSearchPage}
 	if emailFuzzy != "" {
 		req.Query = &stytchclient.SearchQuery{Operator: "AND", Operands: []stytchclient.SearchOperand{
@@ -177,7 +177,7 @@ func (a *app) searchOrgMembers(c echo.Context, s *middleware.Session, emailFuzzy
 // findOrgMember looks one member up with the admin's session. Stytch's
 // get-member call takes no session header, so it would skip RBAC; a
 // search by member id within the admin's organization does not.
-func (a *app) findOrgMember(c echo.Context, s *middleware.Session, id string) (stytchclient.Member, error) {
+func (a *app) findOrgMember(c echo.Context, s *session.State, id string) (stytchclient.Member, error) {
 	res, err := a.stytch.SearchMembers(c.Request().Context(), stytchclient.SearchMembersRequest{
 		OrganizationIDs: []string{s.OrganizationID},
 		Query: &stytchclient.SearchQuery{Operator: "AND", Operands: []stytchclient.SearchOperand{
@@ -197,7 +197,7 @@ func (a *app) findOrgMember(c echo.Context, s *middleware.Session, id string) (s
 
 // adminTarget is the admin's session and the member the URL names,
 // looked up within the admin's organization.
-func (a *app) adminTarget(c echo.Context) (*middleware.Session, stytchclient.Member, error) {
+func (a *app) adminTarget(c echo.Context) (*session.State, stytchclient.Member, error) {
 	s, err := a.requireAdmin(c)
 	if err != nil {
 		return nil, stytchclient.Member{}, err
@@ -262,7 +262,7 @@ func (a *app) adminReset(c echo.Context) error {
 	case err != nil:
 		return withRetry(err, "/admin", "Back to members")
 	}
-	done := &middleware.AdminReset{MemberID: id, Name: res.Member.Name, Email: res.Member.EmailAddress}
+	done := &session.AdminReset{MemberID: id, Name: res.Member.Name, Email: res.Member.EmailAddress}
 	action, audit := "delete_mfa_phone", []any{}
 	if signOut {
 		rv, err := a.stytch.RevokeSession(ctx, stytchclient.RevokeSessionRequest{MemberID: id}, memberAuth(s))

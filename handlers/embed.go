@@ -12,7 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/session"
 )
 
 // HostSession lets the site that mounts mfaportal hand in the member's
@@ -152,24 +152,27 @@ func checkLoginURL(s string) error {
 // hands in another session than the one our cookie was built on (another
 // member, or a new login), our cookie starts afresh: no flow, profile or
 // return_to carries over to someone else.
-func (a *app) adoptHostSession(c echo.Context) (*middleware.Session, error) {
+func (a *app) adoptHostSession(c echo.Context) (*session.State, error) {
 	s := a.session(c)
 	token, jwt := a.host.Session(c.Request())
 	if token == "" && jwt == "" {
 		if s.IsLoggedIn() || s.Flow != nil {
-			if err := a.sessions.Renew(c.Response(), c.Request(), &middleware.Session{}); err != nil {
+			if err := a.sessions.Save(c.Response(), c.Request(), &session.State{}); err != nil {
 				return nil, err
 			}
 		}
 		return nil, a.hostLoginRedirect(c)
 	}
 	key := hostSessionKey(token, jwt)
-	if s.HostSession == key && s.IsLoggedIn() {
+	if s.HostSession == key {
+		// The host's credentials are the current ones (its JWT is
+		// renewed every few minutes); ours are never written down.
+		s.SessionToken, s.SessionJWT = token, jwt
 		return s, nil
 	}
 	// Profile is nil, so requireMember checks the session with Stytch
 	// and saves the new cookie.
-	fresh := &middleware.Session{HostSession: key, SessionToken: token, SessionJWT: jwt}
+	fresh := &session.State{HostSession: key, SessionToken: token, SessionJWT: jwt}
 	c.Set(sessionKey, fresh)
 	return fresh, nil
 }
@@ -214,7 +217,7 @@ func jwtSessionID(jwt string) string {
 
 // jwtOnly reports whether the host handed in a JWT without the session
 // token: the session stays that way, and every Stytch call carries the JWT.
-func jwtOnly(s *middleware.Session) bool {
+func jwtOnly(s *session.State) bool {
 	return s.SessionToken == "" && s.SessionJWT != "" && !s.InLogin()
 }
 
@@ -256,7 +259,7 @@ func (a *app) toHostLogin(c echo.Context) error {
 
 // keepReturnTo stores a valid ?return_to= of a page view in the cookie,
 // and reports whether the session changed. An invalid one is ignored.
-func (a *app) keepReturnTo(c echo.Context, s *middleware.Session) bool {
+func (a *app) keepReturnTo(c echo.Context, s *session.State) bool {
 	raw := c.QueryParam("return_to")
 	if raw == "" || c.Request().Method != http.MethodGet {
 		return false
@@ -300,7 +303,7 @@ func (a *app) redirectAway(c echo.Context, target string) error {
 
 // leaveForReturnTo ends a completed enrollment on the host's page the
 // member came from, when there is one; it reports whether it did.
-func (a *app) leaveForReturnTo(c echo.Context, s *middleware.Session) (bool, error) {
+func (a *app) leaveForReturnTo(c echo.Context, s *session.State) (bool, error) {
 	to := s.ReturnTo
 	if to == "" {
 		return false, nil
@@ -348,7 +351,7 @@ func (a *app) embedOptions(opts Options) error {
 // flowSession is the session whose flow a code page continues. Inside a
 // host it is the host's current member's: a flow in the cookie belongs to
 // whoever started it, and adoptHostSession drops it when the member changed.
-func (a *app) flowSession(c echo.Context) (*middleware.Session, error) {
+func (a *app) flowSession(c echo.Context) (*session.State, error) {
 	if a.host != nil {
 		return a.adoptHostSession(c)
 	}

@@ -3,12 +3,12 @@ package handlers
 import (
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/views"
 )
 
 // enrollPurpose tells a first phone from the new phone of a replacement.
-func enrollPurpose(s *middleware.Session) string {
+func enrollPurpose(s *session.State) string {
 	if s.Flow != nil && s.Flow.Kind == flowReplace {
 		return views.PurposeReplace
 	}
@@ -16,7 +16,7 @@ func enrollPurpose(s *middleware.Session) string {
 }
 
 // hasConfirmedPhone: nothing to enroll; changing it goes through /replace.
-func hasConfirmedPhone(s *middleware.Session) bool {
+func hasConfirmedPhone(s *session.State) bool {
 	return s.Profile != nil && s.Profile.Phone != "" && s.Profile.PhoneVerified
 }
 

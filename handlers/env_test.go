@@ -15,8 +15,8 @@ import (
 
 	"github.com/mfaportal/mfaportal/handlers"
 	"github.com/mfaportal/mfaportal/internal/openapitest"
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
 )
@@ -54,7 +54,7 @@ func newEnv(t *testing.T, tweak ...func(*handlers.Options)) *env {
 	e.opts = handlers.Options{
 		Stytch:        client,
 		Verifier:      stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{Now: emu.Now}),
-		SessionKeys:   middleware.RandomSessionKeys(),
+		SessionKeys:   session.RandomKeys(),
 		SecureCookies: false, // httptest serves plain http; Go's cookie jar withholds Secure cookies there
 		SMSPolicy:     phone.DefaultPolicy(),
 		Now:           emu.Now,

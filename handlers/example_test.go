@@ -9,7 +9,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/mfaportal/mfaportal/handlers"
-	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
 )
@@ -34,7 +34,7 @@ func ExampleNew() {
 		Stytch:          client,
 		Verifier:        stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{}),
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
-		SessionKeys:     middleware.RandomSessionKeys(), // ParseSessionKeys(os.Getenv("SESSION_KEYS")) in production
+		SessionKeys:     session.RandomKeys(), // ParseSessionKeys(os.Getenv("SESSION_KEYS")) in production
 		SecureCookies:   true,
 		PublicURL:       "https://portal.example.com",
 		BasePath:        "/settings/security",

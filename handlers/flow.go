@@ -6,8 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
@@ -30,9 +30,9 @@ func usesIST(kind string) bool { return kind == flowLogin || kind == flowLoginEn
 
 // newCodeFlow records that a code was just texted: the server's clock
 // decides the cooldown and the expiry, so reloads cannot cheat them.
-func (a *app) newCodeFlow(kind, e164 string) *middleware.Flow {
+func (a *app) newCodeFlow(kind, e164 string) *session.Flow {
 	now := a.now()
-	return &middleware.Flow{
+	return &session.Flow{
 		Kind:          kind,
 		PhoneE164:     e164,
 		CodeSentAt:    now,
@@ -44,7 +44,7 @@ func (a *app) newCodeFlow(kind, e164 string) *middleware.Flow {
 // sessionArgs puts the right credential on an SMS call: the intermediate
 // session token during login, the session token afterwards, or the JWT
 // when a host handed in only that.
-func sessionArgs(s *middleware.Session) (ist, token, jwt string) {
+func sessionArgs(s *session.State) (ist, token, jwt string) {
 	switch {
 	case s.InLogin():
 		return s.IntermediateSessionToken, "", ""
@@ -56,7 +56,7 @@ func sessionArgs(s *middleware.Session) (ist, token, jwt string) {
 
 // sendCode texts a code to e164 (or, with e164 "", to the phone the member
 // already has) and starts the flow's code step.
-func (a *app) sendCode(c echo.Context, s *middleware.Session, kind, e164 string) error {
+func (a *app) sendCode(c echo.Context, s *session.State, kind, e164 string) error {
 	ist, token, jwt := sessionArgs(s)
 	res, err := a.stytch.SendSMS(c.Request().Context(), stytchclient.SendSMSRequest{
 		OrganizationID:           s.OrganizationID,
@@ -77,7 +77,7 @@ func (a *app) sendCode(c echo.Context, s *middleware.Session, kind, e164 string)
 
 // codeToCurrentPhone texts a code to the phone the member already has and
 // moves on to the code page.
-func (a *app) codeToCurrentPhone(c echo.Context, s *middleware.Session, kind string) error {
+func (a *app) codeToCurrentPhone(c echo.Context, s *session.State, kind string) error {
 	if err := a.sendCode(c, s, kind, ""); err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (a *app) codeToCurrentPhone(c echo.Context, s *middleware.Session, kind str
 }
 
 // renderPhone shows the country and number form.
-func (a *app) renderPhone(c echo.Context, s *middleware.Session, purpose, region, number string, errs views.Errors) error {
+func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, number string, errs views.Errors) error {
 	// A country codes can't go to is never preselected: its option is
 	// disabled, so the form would send no country at all.
 	if region == "" || !a.policy.Allows(region) {
@@ -129,7 +129,7 @@ func (a *app) renderPhone(c echo.Context, s *middleware.Session, purpose, region
 // sendToNewPhone validates the number typed on the phone form and texts a
 // code to it. A bad number, or one Stytch refuses, re-renders the form with
 // the reason; nothing is sent.
-func (a *app) sendToNewPhone(c echo.Context, s *middleware.Session, purpose, kind string) error {
+func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind string) error {
 	region, number := c.FormValue("region"), c.FormValue("number")
 	num, err := a.policy.Parse(region, number)
 	if err != nil {
@@ -170,7 +170,7 @@ func (a *app) sendToNewPhone(c echo.Context, s *middleware.Session, purpose, kin
 // During login there is no full session yet: the call runs with the
 // project's rights, on the member's own record only. A host that handed in
 // only the JWT gets the JWT header.
-func memberAuth(s *middleware.Session) stytchclient.MemberAuth {
+func memberAuth(s *session.State) stytchclient.MemberAuth {
 	if jwtOnly(s) {
 		return stytchclient.MemberAuth{SessionJWT: s.SessionJWT}
 	}

@@ -13,7 +13,7 @@
 //	h, err := handlers.New(handlers.Options{
 //		Stytch:          client, // *stytchclient.Client
 //		Verifier:        stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{}),
-//		SessionKeys:     keys, // middleware.ParseSessionKeys(os.Getenv("SESSION_KEYS"))
+//		SessionKeys:     keys, // session.ParseKeys(os.Getenv("SESSION_KEYS"))
 //		SecureCookies:   true,
 //		PublicURL:       "https://portal.example.com",
 //		BasePath:        "/settings/security",
@@ -52,6 +52,7 @@ import (
 	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
@@ -91,7 +92,7 @@ type Options struct {
 	// empty, the login page asks for the organization.
 	Organization string
 
-	SessionKeys    []middleware.SessionKeyPair // required; the first pair signs
+	SessionKeys    []session.KeyPair // required; the first pair signs
 	SecureCookies  bool
 	SMSPolicy      phone.Policy // which countries may receive codes
 	DefaultRegion  string       // country preselected in the picker; "" → from the browser's language
@@ -147,7 +148,7 @@ type app struct {
 	stytch    Stytch
 	verifier  SessionVerifier
 	log       *slog.Logger
-	sessions  *middleware.SessionStore
+	sessions  *session.Store
 	publicURL string
 	base      string // "" or "/prefix"
 	org       string
@@ -178,7 +179,7 @@ func New(opts Options) (http.Handler, error) {
 		return nil, errors.New("handlers: Options.Stytch and Options.Verifier are required")
 	}
 	if len(opts.SessionKeys) == 0 {
-		return nil, errors.New("handlers: Options.SessionKeys is required (middleware.RandomSessionKeys for a throwaway set)")
+		return nil, errors.New("handlers: Options.SessionKeys is required (session.RandomKeys for a throwaway set)")
 	}
 	base := strings.TrimRight(opts.BasePath, "/")
 	if base != "" && !strings.HasPrefix(base, "/") {
@@ -188,7 +189,7 @@ func New(opts Options) (http.Handler, error) {
 	if cookiePath == "" {
 		cookiePath = "/"
 	}
-	store, err := middleware.NewSessionStore(middleware.SessionConfig{
+	store, err := session.NewStore(session.Config{
 		Keys:     opts.SessionKeys,
 		Path:     cookiePath,
 		Secure:   opts.SecureCookies,

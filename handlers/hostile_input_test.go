@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/mfaportal/mfaportal/handlers"
-	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/session"
 )
 
 // Hostile input: markup in names, oversized bodies, odd digits, header
@@ -116,7 +116,7 @@ func TestNoOpenRedirect(t *testing.T) {
 }
 
 func TestCookieFromAnotherKeySetMeansLoggedOut(t *testing.T) {
-	other := newEnv(t, func(o *handlers.Options) { o.SessionKeys = middleware.RandomSessionKeys() })
+	other := newEnv(t, func(o *handlers.Options) { o.SessionKeys = session.RandomKeys() })
 	ob := other.browser()
 	ob.login("acme", other.demo.Organization.Member.Email)
 

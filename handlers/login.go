@@ -7,13 +7,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
-func (a *app) loginPage(c echo.Context, s *middleware.Session) views.LoginPage {
+func (a *app) loginPage(c echo.Context, s *session.State) views.LoginPage {
 	v := views.LoginPage{Page: a.page(c, "Log in", s), AskOrg: a.org == ""}
 	if a.dev != nil {
 		v.Dev = &views.Dev{OutboxURL: a.dev.OutboxURL}
@@ -130,7 +130,7 @@ func (a *app) authenticate(c echo.Context) error {
 		return err
 	}
 	// A new cookie at login: nothing from before survives.
-	s := &middleware.Session{}
+	s := &session.State{}
 	c.Set(sessionKey, s)
 	setProfile(s, res.Member, res.Organization, nil)
 	if res.MemberAuthenticated {
@@ -139,7 +139,7 @@ func (a *app) authenticate(c echo.Context) error {
 			setProfile(s, res.Member, res.Organization, res.MemberSession.Roles)
 		}
 		s.Flash = "You're logged in."
-		if err := a.sessions.Renew(c.Response(), c.Request(), s); err != nil {
+		if err := a.sessions.Save(c.Response(), c.Request(), s); err != nil {
 			return err
 		}
 		return a.redirect(c, "/")
@@ -158,10 +158,10 @@ func (a *app) authenticate(c echo.Context) error {
 			return err
 		}
 	default:
-		s.Flow = &middleware.Flow{Kind: flowLoginEnroll}
+		s.Flow = &session.Flow{Kind: flowLoginEnroll}
 		next = "/login/phone"
 	}
-	if err := a.sessions.Renew(c.Response(), c.Request(), s); err != nil {
+	if err := a.sessions.Save(c.Response(), c.Request(), s); err != nil {
 		return err
 	}
 	return a.redirect(c, next)

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -47,7 +48,7 @@ func (a *app) render(c echo.Context, status int, p views.Page, content templ.Com
 }
 
 // page is the part of every page that comes from the request.
-func (a *app) page(c echo.Context, title string, s *middleware.Session) views.Page {
+func (a *app) page(c echo.Context, title string, s *session.State) views.Page {
 	p := views.Page{
 		Title:     title,
 		BasePath:  a.base,

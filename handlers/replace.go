@@ -5,8 +5,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -45,7 +45,7 @@ func (a *app) replaceStart(c echo.Context) error {
 // removeOldPhone runs once the step-up code is confirmed: it deletes the
 // current number with the member's own session (Stytch's RBAC applies)
 // and moves on to adding the new one.
-func (a *app) removeOldPhone(c echo.Context, s *middleware.Session) error {
+func (a *app) removeOldPhone(c echo.Context, s *session.State) error {
 	// The step-up already refreshed the session; keep it even if the delete fails.
 	if err := a.save(c, s); err != nil {
 		return err
@@ -61,7 +61,7 @@ func (a *app) removeOldPhone(c echo.Context, s *middleware.Session) error {
 	}
 	a.log.InfoContext(ctx, "mfa phone removed", "member_id", s.MemberID, "request_id", res.RequestID)
 	setProfile(s, res.Member, res.Organization, adminRoles(s))
-	s.Flow = &middleware.Flow{Kind: flowReplace}
+	s.Flow = &session.Flow{Kind: flowReplace}
 	if err := a.save(c, s); err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 )
 
@@ -16,8 +16,8 @@ const sessionKey = "mfaportal.session"
 // session is the request's decoded cookie session, read once per request.
 // A cookie that does not decode is an empty session: logged out, never an
 // error.
-func (a *app) session(c echo.Context) *middleware.Session {
-	if s, ok := c.Get(sessionKey).(*middleware.Session); ok {
+func (a *app) session(c echo.Context) *session.State {
+	if s, ok := c.Get(sessionKey).(*session.State); ok {
 		return s
 	}
 	s := a.sessions.Load(c.Request())
@@ -26,7 +26,7 @@ func (a *app) session(c echo.Context) *middleware.Session {
 }
 
 // save writes the session cookie; its error is never ignored.
-func (a *app) save(c echo.Context, s *middleware.Session) error {
+func (a *app) save(c echo.Context, s *session.State) error {
 	return a.sessions.Save(c.Response(), c.Request(), s)
 }
 
@@ -40,7 +40,7 @@ func (a *app) save(c echo.Context, s *middleware.Session) error {
 // view. A visitor who is not signed in (or whose session has ended) is
 // sent to the login page: ours, or the host's when the host hands the
 // session in (HostSession).
-func (a *app) requireMember(c echo.Context) (*middleware.Session, error) {
+func (a *app) requireMember(c echo.Context) (*session.State, error) {
 	s := a.session(c)
 	if a.host != nil {
 		var err error
@@ -79,7 +79,7 @@ func (a *app) requireMember(c echo.Context) (*middleware.Session, error) {
 // trusted reports whether s may be shown without asking Stytch: Stytch
 // confirmed it less than sessionTrust ago and said it had not ended, and
 // a JWT-only session's JWT still verifies.
-func (a *app) trusted(ctx context.Context, s *middleware.Session) bool {
+func (a *app) trusted(ctx context.Context, s *session.State) bool {
 	now := a.now()
 	if s.Profile == nil || now.Sub(s.CheckedAt) >= sessionTrust || now.Before(s.CheckedAt.Add(-time.Minute)) {
 		return false
@@ -101,7 +101,7 @@ func (a *app) trusted(ctx context.Context, s *middleware.Session) bool {
 // refreshSession checks the session token (or, from a host that handed in
 // only the JWT, the JWT) with Stytch and stores the fresh JWT and what
 // Stytch says about the member and the organization.
-func (a *app) refreshSession(ctx context.Context, s *middleware.Session) error {
+func (a *app) refreshSession(ctx context.Context, s *session.State) error {
 	req := stytchclient.AuthenticateSessionRequest{SessionToken: s.SessionToken}
 	if jwtOnly(s) {
 		req.SessionJWT = s.SessionJWT
@@ -130,14 +130,14 @@ func (a *app) endSession(c echo.Context, notice string) error {
 // startOver replaces the session with an empty one (logged out) that
 // carries only a notice for the login page.
 func (a *app) startOver(c echo.Context, notice string) error {
-	fresh := &middleware.Session{Flash: notice}
+	fresh := &session.State{Flash: notice}
 	c.Set(sessionKey, fresh)
-	return a.sessions.Renew(c.Response(), c.Request(), fresh)
+	return a.sessions.Save(c.Response(), c.Request(), fresh)
 }
 
 // setProfile caches what the pages show about the member, from a Stytch
 // answer that carries the member and the organization.
-func setProfile(s *middleware.Session, m stytchclient.Member, org stytchclient.Organization, roles []string) {
+func setProfile(s *session.State, m stytchclient.Member, org stytchclient.Organization, roles []string) {
 	isAdmin := m.IsAdmin || m.HasRole(stytchclient.RoleAdmin)
 	if roles != nil {
 		isAdmin = hasRole(roles, stytchclient.RoleAdmin)
@@ -145,7 +145,7 @@ func setProfile(s *middleware.Session, m stytchclient.Member, org stytchclient.O
 	s.MemberID = m.MemberID
 	s.OrganizationID = m.OrganizationID
 	s.Email = m.EmailAddress
-	s.Profile = &middleware.Profile{
+	s.Profile = &session.Profile{
 		Name:             m.Name,
 		Email:            m.EmailAddress,
 		OrganizationName: org.OrganizationName,
@@ -164,7 +164,7 @@ func setProfile(s *middleware.Session, m stytchclient.Member, org stytchclient.O
 // returns. Otherwise the token is the session and the JWT is not kept:
 // CheckedAt and SessionExpiresAt already say what it would, in 4 KB less
 // of cookies on every request.
-func (a *app) setTokens(s *middleware.Session, token, jwt string, ms *stytchclient.MemberSession) {
+func (a *app) setTokens(s *session.State, token, jwt string, ms *stytchclient.MemberSession) {
 	if jwtOnly(s) {
 		token = ""
 	} else if token != "" {

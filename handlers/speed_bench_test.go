@@ -15,8 +15,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaportal/mfaportal/handlers"
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
 )
@@ -28,7 +28,7 @@ import (
 type benchApp struct {
 	emu     *stytchemu.Emulator
 	app     http.Handler
-	keys    []middleware.SessionKeyPair
+	keys    []session.KeyPair
 	cookies []*http.Cookie
 	client  *stytchclient.Client
 }
@@ -49,7 +49,7 @@ func newBenchApp(b *testing.B) *benchApp {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ba := &benchApp{emu: emu, keys: middleware.RandomSessionKeys(), client: client}
+	ba := &benchApp{emu: emu, keys: session.RandomKeys(), client: client}
 	srv := httptest.NewUnstartedServer(nil)
 	ba.app, err = handlers.New(handlers.Options{
 		Stytch:      client,
@@ -156,7 +156,7 @@ func BenchmarkBareEcho(b *testing.B) {
 // chunks) and checking the JWT against the cached keys.
 func BenchmarkSessionLoadAndJWTVerify(b *testing.B) {
 	ba := newBenchApp(b)
-	store, err := middleware.NewSessionStore(middleware.SessionConfig{Keys: ba.keys})
+	store, err := session.NewStore(session.Config{Keys: ba.keys})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,15 +8,15 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
 // codeSession is the session of a member who has a code to enter: a login
 // in progress, or a signed-in member part-way through a change.
-func (a *app) codeSession(c echo.Context) (*middleware.Session, error) {
+func (a *app) codeSession(c echo.Context) (*session.State, error) {
 	s, err := a.flowSession(c)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (a *app) codeSession(c echo.Context) (*middleware.Session, error) {
 	return a.requireMember(c)
 }
 
-func (a *app) codePage(c echo.Context, s *middleware.Session) views.CodePage {
+func (a *app) codePage(c echo.Context, s *session.State) views.CodePage {
 	f := s.Flow
 	now := a.now()
 	v := views.CodePage{
@@ -152,7 +152,7 @@ func (a *app) verifyCode(c echo.Context) error {
 		if kind == flowLoginEnroll {
 			s.Flash = "You're logged in, and text message codes are set up."
 		}
-		if err := a.sessions.Renew(c.Response(), c.Request(), s); err != nil {
+		if err := a.sessions.Save(c.Response(), c.Request(), s); err != nil {
 			return err
 		}
 		return a.redirect(c, "/")
@@ -250,7 +250,7 @@ func withRetry(err error, path, label string) error {
 }
 
 // adminRoles keeps the admin flag across answers that carry no session roles.
-func adminRoles(s *middleware.Session) []string {
+func adminRoles(s *session.State) []string {
 	if s.Profile != nil && s.Profile.IsAdmin {
 		return []string{stytchclient.RoleMember, stytchclient.RoleAdmin}
 	}

@@ -35,7 +35,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaportal/mfaportal/middleware"
+	"github.com/mfaportal/mfaportal/session"
 )
 
 func main() {
@@ -77,7 +77,7 @@ func main() {
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	check(build.Run())
-	keys := middleware.FormatSessionKeys(middleware.RandomSessionKeys())
+	keys := session.FormatKeys(session.RandomKeys())
 
 	// Start-up: exec to the first 200 from /healthz, emulator included.
 	var starts []time.Duration

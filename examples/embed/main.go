@@ -33,8 +33,8 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/mfaportal/mfaportal/handlers"
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
 	"github.com/mfaportal/mfaportal/views"
@@ -99,16 +99,16 @@ func newHost(emu *stytchemu.Emulator, emuURL, public string) (http.Handler, erro
 	h := &host{emu: emu, stytch: client, public: public, secure: strings.HasPrefix(public, "https:"), sessions: map[string]hostSession{}}
 
 	// Everything but the session is the same for both mounts.
-	mount := func(base string, session func(*http.Request) (string, string)) (http.Handler, error) {
+	mount := func(base string, hostSession func(*http.Request) (string, string)) (http.Handler, error) {
 		return handlers.New(handlers.Options{
 			Stytch:          client,
 			Verifier:        stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{Now: emu.Now}),
 			PublicURL:       public,
 			BasePath:        base,
-			SessionKeys:     middleware.RandomSessionKeys(), // a real host reads them from its secrets
-			SecureCookies:   h.secure,                       // plain http in development only
+			SessionKeys:     session.RandomKeys(), // a real host reads them from its secrets
+			SecureCookies:   h.secure,             // plain http in development only
 			SMSPolicy:       phone.DefaultPolicy(),
-			HostSession:     &handlers.HostSession{Session: session, LoginURL: "/login"},
+			HostSession:     &handlers.HostSession{Session: hostSession, LoginURL: "/login"},
 			ReturnToOrigins: []string{public},
 			HostName:        "Acme Portal",
 			Layout:          hostLayout,

@@ -1,4 +1,4 @@
-package middleware
+package session
 
 import (
 	"crypto/rand"
@@ -18,18 +18,18 @@ const (
 	blockKeyLen      = 32
 )
 
-// SessionKeyPair is one HMAC hash key and one AES-256 block key for the
+// KeyPair is one HMAC hash key and one AES-256 block key for the
 // session cookies. Several pairs allow rotation: the first encodes, all
 // decode. Its String, GoString and MarshalText never reveal the keys, so a
 // pair that ends up in a log or a config dump stays secret.
-type SessionKeyPair struct {
+type KeyPair struct {
 	HashKey  []byte // authenticates the cookie (HMAC-SHA256), >= 32 bytes
 	BlockKey []byte // encrypts the cookie (AES-256), exactly 32 bytes
 }
 
 // String describes the pair by key sizes and a short fingerprint, so an
 // operator can tell pairs apart without seeing them.
-func (p SessionKeyPair) String() string {
+func (p KeyPair) String() string {
 	h := sha256.New()
 	h.Write(p.HashKey)
 	h.Write([]byte{0})
@@ -39,13 +39,13 @@ func (p SessionKeyPair) String() string {
 }
 
 // GoString keeps %#v, which would otherwise print the key bytes, redacted.
-func (p SessionKeyPair) GoString() string { return p.String() }
+func (p KeyPair) GoString() string { return p.String() }
 
 // MarshalText keeps encoding/json, slog and other text encoders redacted.
-func (p SessionKeyPair) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+func (p KeyPair) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
 // validate reports what is wrong with the pair, never its contents.
-func (p SessionKeyPair) validate() error {
+func (p KeyPair) validate() error {
 	switch {
 	case len(p.HashKey) < minHashKeyLen:
 		return fmt.Errorf("hash key is %d bytes, need at least %d (%d recommended)", len(p.HashKey), minHashKeyLen, randomHashKeyLen)
@@ -57,15 +57,15 @@ func (p SessionKeyPair) validate() error {
 	return nil
 }
 
-// ParseSessionKeys reads SESSION_KEYS: comma-separated HASHKEY:BLOCKKEY
+// ParseKeys reads SESSION_KEYS: comma-separated HASHKEY:BLOCKKEY
 // pairs, each key hex or base64 (standard or URL alphabet, padded or not).
 // Errors name the pair and the problem in one line and never echo a key.
-func ParseSessionKeys(s string) ([]SessionKeyPair, error) {
+func ParseKeys(s string) ([]KeyPair, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, errors.New("session keys: empty; want HASHKEY:BLOCKKEY[,HASHKEY:BLOCKKEY...]")
 	}
-	var pairs []SessionKeyPair
+	var pairs []KeyPair
 	for i, field := range strings.Split(s, ",") {
 		n := i + 1
 		field = strings.TrimSpace(field)
@@ -76,7 +76,7 @@ func ParseSessionKeys(s string) ([]SessionKeyPair, error) {
 		if !ok || strings.Contains(blockText, ":") {
 			return nil, fmt.Errorf("session keys: pair %d: want exactly one ':' between HASHKEY and BLOCKKEY", n)
 		}
-		var p SessionKeyPair
+		var p KeyPair
 		var err error
 		if p.HashKey, err = decodeKey(hashText); err != nil {
 			return nil, fmt.Errorf("session keys: pair %d: hash key %v", n, err)
@@ -120,20 +120,20 @@ func isHex(s string) bool {
 	return true
 }
 
-// RandomSessionKeys makes a throwaway pair for when SESSION_KEYS is unset;
+// RandomKeys makes a throwaway pair for when SESSION_KEYS is unset;
 // sessions then end whenever the process restarts, which the caller warns
 // about.
-func RandomSessionKeys() []SessionKeyPair {
-	p := SessionKeyPair{HashKey: make([]byte, randomHashKeyLen), BlockKey: make([]byte, blockKeyLen)}
+func RandomKeys() []KeyPair {
+	p := KeyPair{HashKey: make([]byte, randomHashKeyLen), BlockKey: make([]byte, blockKeyLen)}
 	rand.Read(p.HashKey) // crypto/rand.Read never fails; it crashes the program instead
 	rand.Read(p.BlockKey)
-	return []SessionKeyPair{p}
+	return []KeyPair{p}
 }
 
-// FormatSessionKeys is the inverse of ParseSessionKeys, for the
-// `mfaportal keys` command: unpadded URL-safe base64, which survives shells
-// and .env files without quoting.
-func FormatSessionKeys(pairs []SessionKeyPair) string {
+// FormatKeys is the inverse of ParseKeys, for handing keys to another
+// process (the load script does): unpadded URL-safe base64, which survives
+// shells and .env files without quoting.
+func FormatKeys(pairs []KeyPair) string {
 	parts := make([]string, len(pairs))
 	for i, p := range pairs {
 		parts[i] = base64.RawURLEncoding.EncodeToString(p.HashKey) + ":" + base64.RawURLEncoding.EncodeToString(p.BlockKey)

@@ -1,4 +1,4 @@
-package middleware
+package session
 
 import (
 	"bytes"
@@ -19,33 +19,33 @@ func seq(n int, start byte) []byte {
 	return b
 }
 
-func TestParseSessionKeys(t *testing.T) {
+func TestParseKeys(t *testing.T) {
 	hash64, block32 := seq(64, 1), seq(32, 100)
 	hash32 := seq(32, 50)
 	tests := []struct {
 		name string
 		in   string
-		want []SessionKeyPair
+		want []KeyPair
 	}{
 		{"std base64 padded", base64.StdEncoding.EncodeToString(hash64) + ":" + base64.StdEncoding.EncodeToString(block32),
-			[]SessionKeyPair{{hash64, block32}}},
+			[]KeyPair{{hash64, block32}}},
 		{"std base64 unpadded", base64.RawStdEncoding.EncodeToString(hash64) + ":" + base64.RawStdEncoding.EncodeToString(block32),
-			[]SessionKeyPair{{hash64, block32}}},
+			[]KeyPair{{hash64, block32}}},
 		{"url base64 padded", base64.URLEncoding.EncodeToString(hash64) + ":" + base64.URLEncoding.EncodeToString(block32),
-			[]SessionKeyPair{{hash64, block32}}},
+			[]KeyPair{{hash64, block32}}},
 		{"url base64 unpadded", base64.RawURLEncoding.EncodeToString(hash64) + ":" + base64.RawURLEncoding.EncodeToString(block32),
-			[]SessionKeyPair{{hash64, block32}}},
+			[]KeyPair{{hash64, block32}}},
 		{"hex", hex.EncodeToString(hash32) + ":" + strings.ToUpper(hex.EncodeToString(block32)),
-			[]SessionKeyPair{{hash32, block32}}},
+			[]KeyPair{{hash32, block32}}},
 		{"two pairs with spaces and newline", " " + hex.EncodeToString(hash64) + ":" + hex.EncodeToString(block32) + " , " +
 			base64.StdEncoding.EncodeToString(hash32) + ":" + base64.StdEncoding.EncodeToString(block32) + "\n",
-			[]SessionKeyPair{{hash64, block32}, {hash32, block32}}},
+			[]KeyPair{{hash64, block32}, {hash32, block32}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseSessionKeys(tt.in)
+			got, err := ParseKeys(tt.in)
 			if err != nil {
-				t.Fatalf("ParseSessionKeys: %v", err)
+				t.Fatalf("ParseKeys: %v", err)
 			}
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d pairs, want %d", len(got), len(tt.want))
@@ -59,7 +59,7 @@ func TestParseSessionKeys(t *testing.T) {
 	}
 }
 
-func TestParseSessionKeysErrors(t *testing.T) {
+func TestParseKeysErrors(t *testing.T) {
 	b64 := base64.StdEncoding.EncodeToString
 	good := b64(seq(64, 1)) + ":" + b64(seq(32, 100))
 	secretish := b64(seq(64, 7)) // must never appear in an error
@@ -80,7 +80,7 @@ func TestParseSessionKeysErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseSessionKeys(tt.in)
+			_, err := ParseKeys(tt.in)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -98,15 +98,15 @@ func TestParseSessionKeysErrors(t *testing.T) {
 	}
 }
 
-func TestFormatSessionKeysRoundTrip(t *testing.T) {
-	pairs := append(RandomSessionKeys(), RandomSessionKeys()...)
-	text := FormatSessionKeys(pairs)
+func TestFormatKeysRoundTrip(t *testing.T) {
+	pairs := append(RandomKeys(), RandomKeys()...)
+	text := FormatKeys(pairs)
 	if strings.ContainsAny(text, "+/= \"'") {
 		t.Errorf("formatted keys %q need quoting in a shell", text)
 	}
-	got, err := ParseSessionKeys(text)
+	got, err := ParseKeys(text)
 	if err != nil {
-		t.Fatalf("ParseSessionKeys(FormatSessionKeys): %v", err)
+		t.Fatalf("ParseKeys(FormatKeys): %v", err)
 	}
 	for i := range pairs {
 		if !bytes.Equal(got[i].HashKey, pairs[i].HashKey) || !bytes.Equal(got[i].BlockKey, pairs[i].BlockKey) {
@@ -115,10 +115,10 @@ func TestFormatSessionKeysRoundTrip(t *testing.T) {
 	}
 }
 
-func TestRandomSessionKeys(t *testing.T) {
-	a, b := RandomSessionKeys(), RandomSessionKeys()
+func TestRandomKeys(t *testing.T) {
+	a, b := RandomKeys(), RandomKeys()
 	if len(a) != 1 || len(a[0].HashKey) != 64 || len(a[0].BlockKey) != 32 {
-		t.Fatalf("RandomSessionKeys() = %d pairs, hash %d, block %d bytes; want 1, 64, 32", len(a), len(a[0].HashKey), len(a[0].BlockKey))
+		t.Fatalf("RandomKeys() = %d pairs, hash %d, block %d bytes; want 1, 64, 32", len(a), len(a[0].HashKey), len(a[0].BlockKey))
 	}
 	if bytes.Equal(a[0].HashKey, b[0].HashKey) || bytes.Equal(a[0].BlockKey, b[0].BlockKey) {
 		t.Error("two calls gave the same keys")
@@ -128,19 +128,19 @@ func TestRandomSessionKeys(t *testing.T) {
 	}
 }
 
-func TestSessionKeyPairNeverPrintsKeys(t *testing.T) {
-	p := RandomSessionKeys()[0]
+func TestKeyPairNeverPrintsKeys(t *testing.T) {
+	p := RandomKeys()[0]
 	var logged bytes.Buffer
-	slog.New(slog.NewJSONHandler(&logged, nil)).Info("keys", "pair", p, "pairs", []SessionKeyPair{p})
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("keys", "pair", p, "pairs", []KeyPair{p})
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("keys", "pair", p)
-	js, _ := json.Marshal(struct{ Keys []SessionKeyPair }{[]SessionKeyPair{p}})
+	js, _ := json.Marshal(struct{ Keys []KeyPair }{[]KeyPair{p}})
 	outputs := map[string]string{
 		"%v":   fmt.Sprintf("%v", p),
 		"%+v":  fmt.Sprintf("%+v", p),
 		"%#v":  fmt.Sprintf("%#v", p),
 		"%s":   fmt.Sprintf("%s", p),
 		"%x":   fmt.Sprintf("%x", p),
-		"%v[]": fmt.Sprintf("%v", []SessionKeyPair{p}),
+		"%v[]": fmt.Sprintf("%v", []KeyPair{p}),
 		"json": string(js),
 		"slog": logged.String(),
 	}

@@ -1,0 +1,189 @@
+// Package session keeps what mfaportal remembers about a browser between
+// requests: the member's Stytch session and the small state of a flow in
+// progress. It lives only in one encrypted, authenticated cookie
+// (gorilla/sessions' CookieStore: AES-256 and HMAC-SHA256, key rotation by
+// listing older key pairs after the current one).
+package session
+
+import (
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+)
+
+// State is everything a session cookie carries. The cookie is
+// gob-encoded (securecookie's default), so a field added later decodes as
+// its zero value from an older cookie.
+type State struct {
+	SessionToken string
+	// SessionJWT is never written to the cookie (Save drops it): only a
+	// host site that hands in a JWT alone has one, and it hands it in
+	// again on every request.
+	SessionJWT string
+	// IntermediateSessionToken is set between the magic link and the MFA
+	// step of a login.
+	IntermediateSessionToken string
+	OrganizationID           string
+	MemberID                 string
+	Email                    string
+	// CheckedAt is when Stytch last confirmed the session, and
+	// SessionExpiresAt when Stytch said it ends: sealed in the cookie,
+	// they let a page view trust the session for a few minutes without
+	// asking Stytch.
+	CheckedAt        time.Time
+	SessionExpiresAt time.Time
+	// Profile caches what pages show about the member.
+	Profile *Profile
+	// Flow is the MFA flow in progress, nil when none.
+	Flow *Flow
+	// Flash is a one-shot message for the page after a redirect.
+	Flash string
+	// AdminReset is the outcome of an admin's phone reset, shown once by
+	// the page the POST redirects to, so a reload never repeats the reset.
+	AdminReset *AdminReset
+	// HostSession identifies (hashed) the session a host site handed in,
+	// so a different one starts the cookie afresh; "" outside a host.
+	HostSession string
+	// ReturnTo is the validated page of the host to go back to after a
+	// change, from ?return_to=.
+	ReturnTo string
+}
+
+// Profile is the member and organization as Stytch last described them.
+type Profile struct {
+	Name             string
+	Email            string
+	OrganizationName string
+	OrganizationSlug string
+	MFAPolicy        string // "OPTIONAL" or "REQUIRED_FOR_ALL"
+	Phone            string // the member's MFA phone, E.164
+	PhoneVerified    bool
+	MFAEnrolled      bool
+	IsAdmin          bool
+}
+
+// Flow is an MFA flow in progress. Kind names an entry of the flow table
+// in package handlers; the times come from the server's clock, so a reload
+// or the back button cannot cheat the cooldown or the expiry.
+type Flow struct {
+	Kind          string
+	PhoneE164     string
+	CodeSentAt    time.Time
+	CodeExpiresAt time.Time
+	ResendAfter   time.Time
+	// AutoSent is set when Stytch texted the code itself (login MFA).
+	AutoSent bool
+}
+
+// AdminReset says what an admin's reset of a member's phone did.
+type AdminReset struct {
+	MemberID    string
+	Name        string
+	Email       string
+	SignedOut   bool
+	SignOutFail string
+}
+
+// IsLoggedIn reports whether the state holds a full Stytch session: its
+// token, or only its JWT when a host site handed in just that.
+func (s *State) IsLoggedIn() bool { return s.SessionToken != "" || s.SessionJWT != "" }
+
+// InLogin reports whether a login is waiting for its MFA step.
+func (s *State) InLogin() bool { return s.IntermediateSessionToken != "" }
+
+func init() { gob.Register(&State{}) }
+
+// stateKey is where the State sits in gorilla's session values.
+const stateKey = "state"
+
+// Config configures New; zero fields take the defaults noted beside them.
+type Config struct {
+	Keys     []KeyPair     // required; the first pair encodes, all decode
+	Name     string        // cookie name; default "mfaportal"
+	Path     string        // cookie path; default "/", the mount prefix when embedded
+	Secure   bool          // HTTPS-only cookie; false only for plain-http development
+	SameSite http.SameSite // default Lax
+	MaxAge   time.Duration // cookie and seal lifetime; default 12h
+}
+
+// Store reads and writes States. It is safe for concurrent use.
+type Store struct {
+	name    string
+	cookies *sessions.CookieStore
+}
+
+// NewStore checks cfg and builds the store.
+func NewStore(cfg Config) (*Store, error) {
+	if len(cfg.Keys) == 0 {
+		return nil, errors.New("session: no keys (use ParseKeys or RandomKeys)")
+	}
+	var flat [][]byte
+	for i, p := range cfg.Keys {
+		if err := p.validate(); err != nil {
+			return nil, fmt.Errorf("session: key pair %d: %v", i+1, err)
+		}
+		flat = append(flat, p.HashKey, p.BlockKey)
+	}
+	if cfg.Name == "" {
+		cfg.Name = "mfaportal"
+	}
+	if cfg.Path == "" {
+		cfg.Path = "/"
+	}
+	if cfg.SameSite == 0 {
+		cfg.SameSite = http.SameSiteLaxMode
+	}
+	if cfg.SameSite == http.SameSiteNoneMode && !cfg.Secure {
+		return nil, errors.New("session: SameSite=None cookies must be Secure; browsers drop them otherwise")
+	}
+	if cfg.MaxAge == 0 {
+		cfg.MaxAge = 12 * time.Hour
+	}
+	cs := sessions.NewCookieStore(flat...)
+	cs.Options = &sessions.Options{Path: cfg.Path, Secure: cfg.Secure, HttpOnly: true, SameSite: cfg.SameSite}
+	cs.MaxAge(int(cfg.MaxAge / time.Second)) // the cookie's Max-Age and the seal's timestamp check
+	return &Store{name: cfg.Name, cookies: cs}, nil
+}
+
+// Load returns the request's state. Anything short of a valid cookie
+// (none, tampered, other keys, expired) gives an empty, logged-out state:
+// a bad cookie must never become an error page.
+func (st *Store) Load(r *http.Request) *State {
+	sess, err := st.cookies.New(r, st.name)
+	if err != nil {
+		return &State{}
+	}
+	if s, ok := sess.Values[stateKey].(*State); ok {
+		return s
+	}
+	return &State{}
+}
+
+// Save writes s into the response's cookie; call it before the body is
+// written. Its error is never to be ignored: an unsaved state is a lost
+// login or flow step.
+func (st *Store) Save(w http.ResponseWriter, r *http.Request, s *State) error {
+	if s == nil {
+		return errors.New("session: Save of a nil *State (use Clear to log out)")
+	}
+	sess := sessions.NewSession(st.cookies, st.name)
+	sess.Options = st.cookies.Options
+	kept := *s
+	kept.SessionJWT = ""
+	sess.Values[stateKey] = &kept
+	if err := st.cookies.Save(r, w, sess); err != nil {
+		return fmt.Errorf("session: save cookie: %w", err)
+	}
+	return nil
+}
+
+// Clear logs the browser out by expiring the cookie.
+func (st *Store) Clear(w http.ResponseWriter) {
+	opts := *st.cookies.Options
+	opts.MaxAge = -1
+	http.SetCookie(w, sessions.NewCookie(st.name, "", &opts))
+}
