@@ -243,22 +243,23 @@ func (a *app) adminResetConfirm(c echo.Context) error {
 // their sessions (deleting a phone leaves them alive), then logs an
 // audit line.
 func (a *app) adminReset(c echo.Context) error {
-	s, err := a.requireAdmin(c)
+	s, m, err := a.adminTarget(c)
 	if err != nil {
 		return err
 	}
-	id, err := adminMemberID(c)
-	if err != nil {
-		return err
+	id := m.MemberID
+	noPhone := &pageError{status: http.StatusConflict, heading: "This member has no phone",
+		message: "Their phone number may already have been removed.", nothingChanged: true,
+		retryURL: memberPath(id), retryLabel: "Back to the member"}
+	if !allowedActions(memberState(m)).Reset {
+		return noPhone
 	}
 	signOut := c.FormValue("revoke") != ""
 	ctx := c.Request().Context()
 	res, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, id, memberAuth(s))
 	switch {
 	case stytchclient.IsErrorType(err, stytchclient.ErrMemberPhoneNumberNotFound):
-		return &pageError{status: http.StatusConflict, heading: "This member has no phone",
-			message: "Their phone number may already have been removed.", nothingChanged: true,
-			retryURL: memberPath(id), retryLabel: "Back to the member"}
+		return noPhone
 	case err != nil:
 		return withRetry(err, "/admin", "Back to members")
 	}
@@ -329,6 +330,8 @@ func adminMember(p views.Page, m stytchclient.Member) views.AdminMember {
 	}
 	if m.MFAPhoneNumber != "" {
 		v.PhoneMasked = phone.Mask(m.MFAPhoneNumber)
+	}
+	if allowedActions(memberState(m)).Reset {
 		v.ResetURL = p.URL(memberPath(m.MemberID) + "/reset")
 	}
 	return v

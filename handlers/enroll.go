@@ -9,37 +9,39 @@ import (
 
 // enrollPurpose tells a first phone from the new phone of a replacement.
 func enrollPurpose(s *session.State) string {
-	if s.Flow != nil && s.Flow.Kind == flowReplace {
+	if inFlow(s, flowReplace) {
 		return views.PurposeReplace
 	}
 	return views.PurposeEnroll
 }
 
-// hasConfirmedPhone: nothing to enroll; changing it goes through /replace.
-func hasConfirmedPhone(s *session.State) bool {
-	return s.Profile != nil && s.Profile.Phone != "" && s.Profile.PhoneVerified
+// enrollMember is requireMember for a member who may add a phone; any
+// other is sent back to the settings page.
+func (a *app) enrollMember(c echo.Context) (*session.State, error) {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return nil, err
+	}
+	if !allowedActions(profileState(s.Profile)).Enroll {
+		return nil, redirectTo("/")
+	}
+	return s, nil
 }
 
 // enrollForm asks for the phone to text codes to.
 func (a *app) enrollForm(c echo.Context) error {
-	s, err := a.requireMember(c)
+	s, err := a.enrollMember(c)
 	if err != nil {
 		return err
-	}
-	if hasConfirmedPhone(s) {
-		return redirectTo("/")
 	}
 	return a.renderPhone(c, s, enrollPurpose(s), "", "", nil)
 }
 
 // enrollSend validates the number and texts it a code.
 func (a *app) enrollSend(c echo.Context) error {
-	s, err := a.requireMember(c)
+	s, err := a.enrollMember(c)
 	if err != nil {
 		return err
-	}
-	if hasConfirmedPhone(s) {
-		return redirectTo("/")
 	}
 	return a.sendToNewPhone(c, s, enrollPurpose(s), flowEnroll)
 }
@@ -51,7 +53,7 @@ func (a *app) turnOnSend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !hasConfirmedPhone(s) || s.Profile.MFAEnrolled {
+	if !allowedActions(profileState(s.Profile)).TurnOn {
 		return redirectTo("/")
 	}
 	return a.codeToCurrentPhone(c, s, flowTurnOn)

@@ -179,7 +179,7 @@ func (a *app) linkProblem(c echo.Context, notice string) error {
 // phone yet, so they set one up as part of logging in.
 func (a *app) loginPhoneForm(c echo.Context) error {
 	s := a.session(c)
-	if !s.InLogin() || s.Flow == nil || s.Flow.Kind != flowLoginEnroll {
+	if !s.InLogin() || !inFlow(s, flowLoginEnroll) {
 		return redirectTo("/login")
 	}
 	return a.renderPhone(c, s, views.PurposeLogin, "", "", nil)
@@ -187,7 +187,7 @@ func (a *app) loginPhoneForm(c echo.Context) error {
 
 func (a *app) loginPhoneSend(c echo.Context) error {
 	s := a.session(c)
-	if !s.InLogin() || s.Flow == nil || s.Flow.Kind != flowLoginEnroll {
+	if !s.InLogin() || !inFlow(s, flowLoginEnroll) {
 		return redirectTo("/login")
 	}
 	return a.sendToNewPhone(c, s, views.PurposeLogin, flowLoginEnroll)

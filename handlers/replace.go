@@ -19,7 +19,7 @@ func (a *app) replaceConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !hasConfirmedPhone(s) {
+	if !allowedActions(profileState(s.Profile)).Replace {
 		return redirectTo("/enroll")
 	}
 	v := views.ConfirmPage{
@@ -36,7 +36,7 @@ func (a *app) replaceStart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !hasConfirmedPhone(s) {
+	if !allowedActions(profileState(s.Profile)).Replace {
 		return redirectTo("/enroll")
 	}
 	return a.codeToCurrentPhone(c, s, flowStepUp)
@@ -62,8 +62,5 @@ func (a *app) removeOldPhone(c echo.Context, s *session.State) error {
 	a.log.InfoContext(ctx, "mfa phone removed", "member_id", s.MemberID, "request_id", res.RequestID)
 	setProfile(s, res.Member, res.Organization, adminRoles(s))
 	s.Flow = &session.Flow{Kind: flowReplace}
-	if err := a.save(c, s); err != nil {
-		return err
-	}
-	return a.redirect(c, "/enroll")
+	return a.saveAndRedirect(c, s, "/enroll")
 }

@@ -33,15 +33,11 @@ func (a *app) settings(c echo.Context) error {
 	if s.ReturnTo != "" {
 		v.BackURL, v.BackLabel = s.ReturnTo, a.backLabel(s.ReturnTo)
 	}
-	hasPhone := p.Phone != "" && p.PhoneVerified
-	replacing := s.Flow != nil && s.Flow.Kind == flowReplace
-	v.PendingSetup = !hasPhone && (p.MFAEnrolled || replacing || v.RequiredByOrg)
-	v.CanEnroll = !hasPhone
-	v.CanReplace = hasPhone
-	v.CanTurnOn = hasPhone && !p.MFAEnrolled && !v.RequiredByOrg
-	v.CanUnenroll = hasPhone && p.MFAEnrolled && !v.RequiredByOrg
-	if v.RequiredByOrg && hasPhone {
-		v.UnenrollBlocked = "Your organization requires two-step verification for everyone, so it can't be turned off. You can change your phone number instead."
+	acts := allowedActions(profileState(p))
+	v.CanEnroll, v.CanReplace, v.CanTurnOn, v.CanUnenroll = acts.Enroll, acts.Replace, acts.TurnOn, acts.Unenroll
+	v.PendingSetup = acts.Enroll && (p.MFAEnrolled || inFlow(s, flowReplace) || v.RequiredByOrg)
+	if acts.UnenrollBlocked != "" {
+		v.UnenrollBlocked = acts.UnenrollBlocked + " You can change your phone number instead."
 	}
 	if s.Flash != "" {
 		v.Flash, s.Flash = s.Flash, ""

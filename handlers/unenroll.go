@@ -6,11 +6,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaportal/mfaportal/phone"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
-
-const requiredByOrg = "Your organization requires two-step verification for everyone, so it can't be turned off."
 
 // unenrollConfirm explains turning MFA off, or why it isn't possible.
 func (a *app) unenrollConfirm(c echo.Context) error {
@@ -18,7 +15,8 @@ func (a *app) unenrollConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !hasConfirmedPhone(s) || !s.Profile.MFAEnrolled {
+	acts := allowedActions(profileState(s.Profile))
+	if !acts.Unenroll && acts.UnenrollBlocked == "" {
 		return redirectTo("/")
 	}
 	v := views.ConfirmPage{
@@ -27,9 +25,7 @@ func (a *app) unenrollConfirm(c echo.Context) error {
 		PhoneMasked: phone.Mask(s.Profile.Phone),
 	}
 	v.ActionURL, v.CancelURL = v.URL("/unenroll"), v.URL("/")
-	if s.Profile.MFAPolicy == stytchclient.MFAPolicyRequiredForAll {
-		v.Blocked = requiredByOrg
-	}
+	v.Blocked = acts.UnenrollBlocked
 	return a.render(c, http.StatusOK, v.Page, views.ConfirmContent(v))
 }
 
@@ -40,12 +36,13 @@ func (a *app) unenrollStart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !hasConfirmedPhone(s) || !s.Profile.MFAEnrolled {
-		return redirectTo("/")
-	}
-	if s.Profile.MFAPolicy == stytchclient.MFAPolicyRequiredForAll {
+	acts := allowedActions(profileState(s.Profile))
+	if acts.UnenrollBlocked != "" {
 		return &pageError{status: http.StatusForbidden, heading: "Two-step verification can't be turned off",
-			message: requiredByOrg, nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
+			message: acts.UnenrollBlocked, nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
+	}
+	if !acts.Unenroll {
+		return redirectTo("/")
 	}
 	return a.codeToCurrentPhone(c, s, flowUnenroll)
 }

@@ -12,22 +12,6 @@ import (
 	"github.com/mfaportal/mfaportal/views"
 )
 
-// Flow kinds kept in the cookie while a member is part-way through
-// something that texts a code.
-const (
-	flowLogin       = "login"        // code to the member's phone, finishing a login
-	flowLoginEnroll = "login-enroll" // new phone during login (organization requires MFA)
-	flowEnroll      = "enroll"       // new phone from the settings page
-	flowTurnOn      = "turn-on"      // MFA back on, code to the phone already set
-	flowStepUp      = "stepup"       // proving the current phone before replacing it
-	flowReplace     = "replace"      // old phone removed, a new one to add
-	flowUnenroll    = "unenroll"     // proving the current phone to turn MFA off
-)
-
-// usesIST reports whether the flow runs inside a login, on the
-// intermediate session token rather than a full session.
-func usesIST(kind string) bool { return kind == flowLogin || kind == flowLoginEnroll }
-
 // newCodeFlow records that a code was just texted: the server's clock
 // decides the cooldown and the expiry, so reloads cannot cheat them.
 func (a *app) newCodeFlow(kind, e164 string) *session.Flow {

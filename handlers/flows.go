@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"fmt"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
+	"github.com/mfaportal/mfaportal/stytchclient"
+	"github.com/mfaportal/mfaportal/views"
+)
+
+// flow is one thing a member does by entering a texted code. Everything
+// that differs between flows is declared here, once; the code page and its
+// handlers (verify.go) read the table and never switch on a flow's name.
+type flow struct {
+	// inLogin: the flow runs on the intermediate session token of a login
+	// that waits for its second step, not on a full session.
+	inLogin bool
+	// newPhone: the code goes to a number the member typed on the phone
+	// form at phoneForm (resends too), not to the phone already set.
+	newPhone  bool
+	phoneForm string
+	// enrollment is set_mfa_enrollment on a correct code ("" leaves it).
+	enrollment string
+	// What the code page says: what the code is for, its button, and what
+	// has (not) changed while the code is pending.
+	code, submit, stateNote string
+	// done finishes the flow once Stytch has accepted the code.
+	done func(a *app, c echo.Context, s *session.State, m stytchclient.Member) error
+}
+
+// The flows, by the name kept in the cookie (session.Flow.Kind).
+const (
+	flowLogin       = "login"        // a code to the member's phone finishes a login
+	flowLoginEnroll = "login-enroll" // the organization requires MFA: a first phone, during login
+	flowEnroll      = "enroll"       // a first (or, after a replacement's removal, new) phone
+	flowTurnOn      = "turn-on"      // MFA back on, with the phone already set
+	flowStepUp      = "stepup"       // replace, step 1: prove the current phone, then it is removed
+	flowReplace     = "replace"      // replace, step 2: old phone removed, no code yet; enroll follows
+	flowUnenroll    = "unenroll"     // prove the current phone to turn MFA off
+)
+
+var flows = map[string]flow{
+	flowLogin: {
+		inLogin: true,
+		code:    views.CodeLogin, submit: "Log in",
+		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+			return a.finishLogin(c, s, "You're logged in.")
+		},
+	},
+	flowLoginEnroll: {
+		inLogin: true, newPhone: true, phoneForm: "/login/phone", enrollment: stytchclient.MFAEnroll,
+		code: views.CodeEnroll, submit: "Confirm and log in",
+		stateNote: "Your number is saved but not confirmed yet. Enter the code to finish.",
+		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+			return a.finishLogin(c, s, "You're logged in, and text message codes are set up.")
+		},
+	},
+	flowEnroll: {
+		newPhone: true, phoneForm: "/enroll", enrollment: stytchclient.MFAEnroll,
+		code: views.CodeEnroll, submit: "Turn on",
+		stateNote: "Text message codes are not on yet. They will be once you enter the code.",
+		done:      (*app).finishEnroll,
+	},
+	flowTurnOn: {
+		enrollment: stytchclient.MFAEnroll,
+		code:       views.CodeEnroll, submit: "Turn on",
+		stateNote: "Text message codes are not on yet. They will be once you enter the code.",
+		done:      (*app).finishEnroll,
+	},
+	flowStepUp: {
+		code: views.CodeStepUp, submit: "Confirm and remove this number",
+		stateNote: "Nothing has changed yet: your current phone still receives your sign-in codes.",
+		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+			return a.removeOldPhone(c, s)
+		},
+	},
+	flowUnenroll: {
+		enrollment: stytchclient.MFAUnenroll,
+		code:       views.CodeUnenroll, submit: "Turn off",
+		stateNote: "Text message codes are still on. They will be turned off once you enter the code.",
+		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+			s.Flash = "Text message codes are off. You can turn them back on at any time."
+			return a.saveAndRedirect(c, s, "/")
+		},
+	},
+}
+
+// currentFlow is the flow s is part-way through, if it is one of the
+// table's (a cookie from an older version may name another).
+func currentFlow(s *session.State) (flow, bool) {
+	if s.Flow == nil {
+		return flow{}, false
+	}
+	f, ok := flows[s.Flow.Kind]
+	return f, ok
+}
+
+// inFlow reports whether s is part-way through the flow named kind.
+func inFlow(s *session.State, kind string) bool { return s.Flow != nil && s.Flow.Kind == kind }
+
+// finishLogin ends a login's second step with a new cookie: nothing from
+// before the login survives.
+func (a *app) finishLogin(c echo.Context, s *session.State, flash string) error {
+	s.Flash = flash
+	return a.saveAndRedirect(c, s, "/")
+}
+
+// finishEnroll: codes are on (a first phone, a replacement, or back on).
+// The member goes back to the host's page they came from, if any.
+func (a *app) finishEnroll(c echo.Context, s *session.State, m stytchclient.Member) error {
+	s.Flash = fmt.Sprintf("Text message codes are on. We'll text %s when you log in.", phone.Mask(m.MFAPhoneNumber))
+	if left, err := a.leaveForReturnTo(c, s); left || err != nil {
+		return err
+	}
+	return a.saveAndRedirect(c, s, "/")
+}
+
+// saveAndRedirect saves the session and redirects to path.
+func (a *app) saveAndRedirect(c echo.Context, s *session.State, path string) error {
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	return a.redirect(c, path)
+}
