@@ -37,6 +37,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,10 +48,8 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
-	echomw "github.com/labstack/echo/v4/middleware"
 
 	"github.com/mfaportal/mfaportal/internal/metrics"
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
@@ -158,6 +157,8 @@ type app struct {
 	now       func() time.Time
 	dev       *DevMode
 	static    *staticFiles
+	echo      *echo.Echo // for error pages rendered outside the router (refuse)
+	metrics   *metrics.Registry
 
 	host          *HostSession
 	returnOrigins []string // ReturnToOrigins, normalised, plus PublicURL's origin
@@ -175,133 +176,66 @@ const sessionTrust = 5 * time.Minute
 
 // New builds the application.
 func New(opts Options) (http.Handler, error) {
+	a, err := newApp(opts)
+	if err != nil {
+		return nil, err
+	}
+	return a.handler(opts), nil
+}
+
+// newApp checks the options and turns them into the app's fields.
+func newApp(opts Options) (*app, error) {
 	if opts.Stytch == nil || opts.Verifier == nil {
 		return nil, errors.New("handlers: Options.Stytch and Options.Verifier are required")
-	}
-	if len(opts.SessionKeys) == 0 {
-		return nil, errors.New("handlers: Options.SessionKeys is required (session.RandomKeys for a throwaway set)")
 	}
 	base := strings.TrimRight(opts.BasePath, "/")
 	if base != "" && !strings.HasPrefix(base, "/") {
 		return nil, fmt.Errorf("handlers: BasePath %q must start with /", opts.BasePath)
 	}
-	cookiePath := base
-	if cookiePath == "" {
-		cookiePath = "/"
+	a := &app{
+		stytch:    opts.Stytch,
+		verifier:  opts.Verifier,
+		log:       cmp.Or(opts.Logger, slog.Default()),
+		publicURL: strings.TrimRight(opts.PublicURL, "/"),
+		base:      base,
+		org:       opts.Organization,
+		policy:    opts.SMSPolicy,
+		region:    opts.DefaultRegion,
+		cooldown:  cmp.Or(max(opts.ResendCooldown, 0), 30*time.Second),
+		now:       opts.Now,
+		dev:       opts.Dev,
+		host:      opts.HostSession,
+		hostName:  opts.HostName,
+		layout:    opts.Layout,
+		metrics:   opts.Metrics,
 	}
-	store, err := session.NewStore(session.Config{
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if len(opts.SessionKeys) == 0 {
+		return nil, errors.New("handlers: Options.SessionKeys is required (session.RandomKeys for a throwaway set)")
+	}
+	var err error
+	a.sessions, err = session.NewStore(session.Config{
 		Keys:     opts.SessionKeys,
-		Path:     cookiePath,
+		Path:     a.cookiePath(),
 		Secure:   opts.SecureCookies,
 		SameSite: sameSiteFor(opts.FrameAncestors),
 	})
 	if err != nil {
 		return nil, err
 	}
-	a := &app{
-		stytch:    opts.Stytch,
-		verifier:  opts.Verifier,
-		log:       opts.Logger,
-		sessions:  store,
-		publicURL: strings.TrimRight(opts.PublicURL, "/"),
-		base:      base,
-		org:       opts.Organization,
-		policy:    opts.SMSPolicy,
-		region:    opts.DefaultRegion,
-		cooldown:  opts.ResendCooldown,
-		now:       opts.Now,
-		dev:       opts.Dev,
-		host:      opts.HostSession,
-		hostName:  opts.HostName,
-		layout:    opts.Layout,
-	}
 	if err := a.embedOptions(opts); err != nil {
 		return nil, err
-	}
-	if a.log == nil {
-		a.log = slog.Default()
-	}
-	if a.now == nil {
-		a.now = time.Now
-	}
-	if a.cooldown <= 0 {
-		a.cooldown = 30 * time.Second
 	}
 	if a.static, err = newStaticFiles(a.base + "/static/"); err != nil {
 		return nil, err
 	}
-
-	e := echo.New()
-	e.HideBanner = true
-	e.HidePort = true
-	e.HTTPErrorHandler = a.handleError
-	if m := opts.Metrics; m != nil {
-		e.Use(observe(m))
-	}
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			// c.FormValue (and the CSRF check) would swallow a body over
-			// the limit; parse it here so it becomes a 413.
-			if r := c.Request(); r.Method == http.MethodPost {
-				if err := r.ParseForm(); err != nil {
-					c.Error(err)
-					return nil
-				}
-			}
-			return next(c)
-		}
-	})
-	e.Use(echomw.CSRFWithConfig(echomw.CSRFConfig{
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "mfaportal_csrf",
-		CookiePath:     cookiePath,
-		CookieHTTPOnly: true,
-		CookieSecure:   opts.SecureCookies,
-		CookieSameSite: sameSiteFor(opts.FrameAncestors),
-		Skipper: func(c echo.Context) bool {
-			p := c.Request().URL.Path
-			return p == a.base+"/healthz" || strings.HasPrefix(p, a.base+"/static/")
-		},
-		ErrorHandler: func(err error, c echo.Context) error {
-			c.Error(errCSRF)
-			return nil
-		},
-	}))
-	// Innermost: render a handler's error here, inside the middleware
-	// above, so the request log records the status the person got.
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if err := next(c); err != nil {
-				c.Error(err)
-			}
-			return nil
-		}
-	})
-	a.routes(e.Group(a.base))
-	if base != "" {
-		// The mount point without its slash: /settings/security → /settings/security/.
-		e.Match([]string{http.MethodGet, http.MethodHead}, base, func(c echo.Context) error {
-			target := base + "/"
-			if q := c.Request().URL.RawQuery; q != "" {
-				target += "?" + q
-			}
-			return c.Redirect(http.StatusMovedPermanently, target)
-		})
-	}
-	// The net/http middleware wraps echo once, here, rather than through
-	// echo.WrapMiddleware, which rebuilds each layer on every request.
-	// Pages are compressed where they are written (render, with
-	// middleware.WriteBody) and static files ahead of time (static.go).
-	var h http.Handler = e
-	h = middleware.MaxBody(64 << 10)(h)
-	h = middleware.SecurityHeaders(middleware.HeadersConfig{
-		FrameAncestors: opts.FrameAncestors,
-		StaticPrefix:   a.base + "/static/",
-	})(h)
-	h = middleware.Recover(a.log, nil)(h)
-	h = middleware.RequestLog(a.log)(h)
-	return h, nil
+	return a, nil
 }
+
+// cookiePath scopes our cookies to the mount point.
+func (a *app) cookiePath() string { return cmp.Or(a.base, "/") }
 
 // sameSiteFor keeps cookies Lax unless the app is meant to be framed by
 // another site, where a Lax cookie would never reach it.

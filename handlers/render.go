@@ -58,9 +58,7 @@ func (a *app) page(c echo.Context, title string, s *session.State) views.Page {
 		// The host logs members in and out: no "Log out" of ours.
 		HostManaged: a.host != nil,
 	}
-	if tok, ok := c.Get("csrf").(string); ok {
-		p.CSRFToken = tok
-	}
+	p.CSRFToken = middleware.CSRFToken(c.Request().Context())
 	if s != nil && s.IsLoggedIn() && s.Profile != nil {
 		p.Member = &views.Member{
 			Name:             s.Profile.Name,

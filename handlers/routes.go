@@ -1,6 +1,91 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/middleware"
+)
+
+// handler is the whole application: the HTTP middleware, outermost first,
+// around the echo router.
+func (a *app) handler(opts Options) http.Handler {
+	stack := []func(http.Handler) http.Handler{
+		middleware.RequestLog(a.log),   // a request id, one log line per request
+		middleware.Recover(a.log, nil), // a panic becomes a clean 500; the stack stays in the log
+		middleware.SecurityHeaders(middleware.HeadersConfig{ // CSP and friends; pages never cached
+			FrameAncestors: opts.FrameAncestors,
+			StaticPrefix:   a.base + "/static/",
+		}),
+		middleware.MaxBody(64 << 10), // a body past 64 KB is a 413
+		middleware.CSRF(middleware.CSRFConfig{ // state-changing requests only from our own pages
+			Cookie: http.Cookie{Name: "mfaportal_csrf", Path: a.cookiePath(), Secure: opts.SecureCookies,
+				SameSite: sameSiteFor(opts.FrameAncestors), MaxAge: int((12 * time.Hour).Seconds())},
+			Skip: func(r *http.Request) bool {
+				return r.URL.Path == a.base+"/healthz" || strings.HasPrefix(r.URL.Path, a.base+"/static/")
+			},
+			Fail: a.refuse,
+		}),
+	}
+	var h http.Handler = a.router(opts)
+	for i := len(stack) - 1; i >= 0; i-- {
+		h = stack[i](h)
+	}
+	return h
+}
+
+// router is the echo app: the error handler, request metrics, and every
+// route.
+func (a *app) router(opts Options) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = a.handleError
+	if a.metrics != nil {
+		e.Use(observe(a.metrics))
+	}
+	// Innermost: render a handler's error here, inside the middleware
+	// above, so metrics record the status the person got.
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := next(c); err != nil {
+				c.Error(err)
+			}
+			return nil
+		}
+	})
+	a.routes(e.Group(a.base))
+	if a.base != "" {
+		// The mount point without its slash: /settings/security → /settings/security/.
+		e.Match([]string{http.MethodGet, http.MethodHead}, a.base, func(c echo.Context) error {
+			target := a.base + "/"
+			if q := c.Request().URL.RawQuery; q != "" {
+				target += "?" + q
+			}
+			return c.Redirect(http.StatusMovedPermanently, target)
+		})
+	}
+	a.echo = e
+	return e
+}
+
+// refuse answers a request the CSRF check turned away, with the same
+// error pages as everything else.
+func (a *app) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, middleware.ErrCSRF) {
+		err = errCSRF
+	}
+	c := a.echo.NewContext(r, w)
+	a.echo.Router().Find(r.Method, echo.GetPath(r), c) // the route, for the metrics
+	answer := func(c echo.Context) error { a.handleError(err, c); return nil }
+	if a.metrics != nil {
+		answer = observe(a.metrics)(answer)
+	}
+	_ = answer(c)
+}
 
 // routes lists every route of the application, relative to the mount point.
 func (a *app) routes(g *echo.Group) {
