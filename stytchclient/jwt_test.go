@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -44,11 +45,18 @@ func testKeys(t *testing.T) (*rsa.PrivateKey, *rsa.PrivateKey) {
 	return key1, key2
 }
 
+// jwkOf is k's public JWK as Stytch publishes it, with a self-signed
+// certificate in x5c, as a JWKS parser may check it matches n and e.
 func jwkOf(kid string, k *rsa.PrivateKey) stytchclient.JWK {
-	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey) // stands in for a certificate
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		panic(err)
+	}
+	sum := sha256.Sum256(der)
 	return stytchclient.JWK{
 		Kty: "RSA", Use: "sig", KeyOps: []string{"verify"}, Alg: "RS256", Kid: kid,
-		X5c: []string{base64.StdEncoding.EncodeToString(der)}, X5tS256: "unused",
+		X5c: []string{base64.StdEncoding.EncodeToString(der)}, X5tS256: base64.RawURLEncoding.EncodeToString(sum[:]),
 		N: base64.RawURLEncoding.EncodeToString(k.N.Bytes()),
 		E: base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.E)).Bytes()),
 	}
