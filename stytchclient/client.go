@@ -310,5 +310,7 @@ func (c *Client) RevokeSession(ctx context.Context, req RevokeSessionRequest, as
 // Stytch serves them without credentials; we send ours anyway, as harmless.
 func (c *Client) GetJWKS(ctx context.Context) (*JWKSResponse, error) {
 	var out JWKSResponse
-	return &out, c.do(ctx, "sessions.jwks", http.MethodGet, "/v1/b2b/sessions/jwks/"+esc(c.projectID), nil, MemberAuth{}, &out)
+	return &out, c.do(ctx, "sessions.jwks", http.MethodGet, c.jwksPath(), nil, MemberAuth{}, &out)
 }
+
+func (c *Client) jwksPath() string { return "/v1/b2b/sessions/jwks/" + esc(c.projectID) }

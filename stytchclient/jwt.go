@@ -1,18 +1,22 @@
 package stytchclient
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
+	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/MicahParks/jwkset"
+	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/time/rate"
 )
 
 // Errors of Verify, for errors.Is. Every error Verify returns wraps exactly
@@ -23,7 +27,7 @@ var (
 	// AuthenticateSession and the session token.
 	ErrJWTExpired = errors.New("stytchclient: session JWT expired")
 	// ErrJWTInvalid: anything else. When the JWKS could not be fetched, the
-	// error also wraps the *Error from GetJWKS.
+	// error also wraps the *Error of that fetch.
 	ErrJWTInvalid = errors.New("stytchclient: session JWT invalid")
 )
 
@@ -55,10 +59,11 @@ func (c *SessionClaims) HasFactor(typ, deliveryMethod string) bool {
 
 // JWTOptions tunes a JWTVerifier; the zero value is the default.
 type JWTOptions struct {
-	// Now is the clock exp, nbf and iat are checked against; time.Now when nil.
+	// Now is the clock exp, nbf and iat are checked against; time.Now when
+	// nil. The JWKS refetch limit always runs on the real clock.
 	Now func() time.Time
-	// MinRefetchInterval limits JWKS fetches: a token with an unknown kid
-	// makes the verifier fetch the JWKS again at most once per interval.
+	// MinRefetchInterval limits JWKS fetches: tokens with an unknown kid
+	// make the verifier fetch the JWKS again at most once per interval.
 	// DefaultMinRefetchInterval when zero.
 	MinRefetchInterval time.Duration
 	// Leeway tolerates clock skew on exp, nbf and iat.
@@ -72,53 +77,47 @@ const DefaultMinRefetchInterval = 5 * time.Minute
 const minRSABits = 2048
 
 // JWTVerifier checks Stytch B2B session JWTs locally, against the project's
-// JWKS, which it fetches on first use and again when a token names a key it
-// does not know. It is safe for concurrent use.
+// JWKS, which it fetches on first use and again (rate-limited) when a token
+// names a key it does not know. It starts no goroutines and is safe for
+// concurrent use.
 type JWTVerifier struct {
-	client   *Client
-	now      func() time.Time
-	interval time.Duration
-	leeway   time.Duration
-	issuers  []string
-	parser   *jwt.Parser
+	client  *Client
+	now     func() time.Time
+	leeway  time.Duration
+	issuers []string
+	parser  *jwt.Parser
+	limiter *rate.Limiter
 
-	// fetchMu serializes JWKS fetches, so that tokens arriving together with
-	// a new kid cause one fetch; lookups of known keys do not wait for it.
-	verifiedMu  sync.Mutex
-	verified    map[[32]byte]*SessionClaims // SHA-256 of the token → claims, see cached
-	fetchMu     sync.Mutex
-	mu          sync.RWMutex
-	keys        map[string]*rsa.PublicKey // nil until a fetch succeeded
-	badKeys     map[string]error          // keys in the JWKS that we refuse, and why
-	lastAttempt time.Time                 // of the last fetch that was not cancelled
+	mu   sync.Mutex // serializes the first fetch, so concurrent first calls make one
+	keys keyfunc.Keyfunc
 }
 
 // NewJWTVerifier returns a verifier for c's project. The JWT's iss must be
 // "stytch.com/<project_id>" or c's base URL (Stytch uses the latter on custom
 // domains), and its aud must contain the project id.
 func NewJWTVerifier(c *Client, opts JWTOptions) *JWTVerifier {
-	v := &JWTVerifier{
-		client:   c,
-		now:      opts.Now,
-		interval: opts.MinRefetchInterval,
-		leeway:   opts.Leeway,
-		issuers:  []string{"stytch.com/" + c.ProjectID(), strings.TrimRight(c.BaseURL(), "/")},
+	now, interval := opts.Now, opts.MinRefetchInterval
+	if now == nil {
+		now = time.Now
 	}
-	if v.now == nil {
-		v.now = time.Now
+	if interval <= 0 {
+		interval = DefaultMinRefetchInterval
 	}
-	if v.interval <= 0 {
-		v.interval = DefaultMinRefetchInterval
+	return &JWTVerifier{
+		client:  c,
+		now:     now,
+		leeway:  opts.Leeway,
+		issuers: []string{"stytch.com/" + c.ProjectID(), c.BaseURL()},
+		parser: jwt.NewParser(
+			jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
+			jwt.WithTimeFunc(now),
+			jwt.WithLeeway(opts.Leeway),
+			jwt.WithAudience(c.ProjectID()),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuedAt(),
+		),
+		limiter: rate.NewLimiter(rate.Every(interval), 1),
 	}
-	v.parser = jwt.NewParser(
-		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
-		jwt.WithTimeFunc(v.now),
-		jwt.WithLeeway(v.leeway),
-		jwt.WithAudience(c.ProjectID()),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-	)
-	return v
 }
 
 // sessionJWTClaims is the payload of a Stytch B2B session JWT
@@ -143,24 +142,8 @@ type sessionJWTClaims struct {
 // audience, exp, nbf and iat, and returns its claims. The error wraps
 // ErrJWTExpired when only the expiry failed, ErrJWTInvalid otherwise.
 func (v *JWTVerifier) Verify(ctx context.Context, token string) (*SessionClaims, error) {
-	// A token already verified needs no second RSA check while its times
-	// still hold: the same bytes carry the same signature.
-	if c, ok := v.cached(token); ok {
-		return c, nil
-	}
 	var raw sessionJWTClaims
-	_, err := v.parser.ParseWithClaims(token, &raw, func(t *jwt.Token) (any, error) {
-		if typ, ok := t.Header["typ"]; ok {
-			if s, _ := typ.(string); !strings.EqualFold(s, "JWT") {
-				return nil, fmt.Errorf("header typ is %v, not JWT", typ)
-			}
-		}
-		kid, _ := t.Header["kid"].(string)
-		if kid == "" {
-			return nil, errors.New("header has no kid")
-		}
-		return v.key(ctx, kid)
-	})
+	_, err := v.parser.ParseWithClaims(token, &raw, func(t *jwt.Token) (any, error) { return v.key(ctx, t) })
 	expired := false
 	if err != nil {
 		if !onlyExpired(err) {
@@ -178,48 +161,100 @@ func (v *JWTVerifier) Verify(ctx context.Context, token string) (*SessionClaims,
 	if v.now().After(claims.SessionExpiresAt.Add(v.leeway)) {
 		return nil, fmt.Errorf("%w: the session expired at %s", ErrJWTExpired, claims.SessionExpiresAt.Format(time.RFC3339))
 	}
-	v.remember(token, claims)
-	c := *claims
-	return &c, nil
+	return claims, nil
 }
 
-// maxVerified bounds the cache of verified tokens; session JWTs live five
-// minutes, so it holds the tokens of that many recently active members.
-const maxVerified = 10000
+// refetchErrKey carries a slot for the error of a refetch, which jwkset
+// reports to RefreshErrorHandler instead of returning it.
+type refetchErrKey struct{}
 
-// cached returns a copy of the claims of a token verified before, while
-// its times still hold.
-func (v *JWTVerifier) cached(token string) (*SessionClaims, bool) {
-	v.verifiedMu.Lock()
-	claims, ok := v.verified[sha256.Sum256([]byte(token))]
-	v.verifiedMu.Unlock()
-	if !ok {
-		return nil, false
+// key finds the RSA key that signed t, in the JWKS.
+func (v *JWTVerifier) key(ctx context.Context, t *jwt.Token) (any, error) {
+	if typ, ok := t.Header["typ"]; ok {
+		if s, _ := typ.(string); !strings.EqualFold(s, "JWT") {
+			return nil, fmt.Errorf("header typ is %v, not JWT", typ)
+		}
 	}
-	now := v.now()
-	if now.Before(claims.NotBefore.Add(-v.leeway)) || !now.Before(claims.ExpiresAt.Add(v.leeway)) || now.After(claims.SessionExpiresAt.Add(v.leeway)) {
-		return nil, false // the full check gives the right error
+	// Without a kid keyfunc would try every key; Stytch always names one.
+	kid, _ := t.Header["kid"].(string)
+	if kid == "" {
+		return nil, errors.New("header has no kid")
 	}
-	c := *claims
-	return &c, true
+	keys, err := v.keyfunc(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("fetch JWKS: %w", err)
+	}
+	var refetchErr error
+	key, err := keys.KeyfuncCtx(context.WithValue(ctx, refetchErrKey{}, &refetchErr))(t)
+	if err != nil {
+		if refetchErr != nil {
+			return nil, fmt.Errorf("%w (refetch JWKS: %w)", err, refetchErr)
+		}
+		return nil, err
+	}
+	if k, ok := key.(*rsa.PublicKey); !ok || k.N.BitLen() < minRSABits {
+		return nil, fmt.Errorf("JWKS key %q is unusable: not an RSA key of at least %d bits", kid, minRSABits)
+	}
+	return key, nil
 }
 
-func (v *JWTVerifier) remember(token string, claims *SessionClaims) {
-	v.verifiedMu.Lock()
-	defer v.verifiedMu.Unlock()
-	if v.verified == nil || len(v.verified) >= maxVerified {
-		now := v.now()
-		for t, c := range v.verified {
-			if !now.Before(c.ExpiresAt.Add(v.leeway)) {
-				delete(v.verified, t)
+// keyfunc returns the key lookup, fetching the JWKS the first time. A
+// failed first fetch is not kept: the next call tries again.
+func (v *JWTVerifier) keyfunc(ctx context.Context) (keyfunc.Keyfunc, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.keys != nil {
+		return v.keys, nil
+	}
+	url := v.client.BaseURL() + v.client.jwksPath()
+	// No RefreshInterval, so no goroutine: ctx and HTTPTimeout bound the
+	// first fetch only, which happens here.
+	remote, err := jwkset.NewStorageFromHTTP(url, jwkset.HTTPClientStorageOptions{
+		Client:      &http.Client{Transport: jwksTransport{v.client}},
+		Ctx:         ctx,
+		HTTPTimeout: DefaultTimeout,
+		RefreshErrorHandler: func(ctx context.Context, err error) {
+			if slot, ok := ctx.Value(refetchErrKey{}).(*error); ok {
+				*slot = err
 			}
-		}
-		if v.verified == nil || len(v.verified) >= maxVerified {
-			v.verified = make(map[[32]byte]*SessionClaims)
-		}
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
-	// Keyed by a digest, so the cache holds 32 bytes per token, not the token.
-	v.verified[sha256.Sum256([]byte(token))] = claims
+	storage, err := jwkset.NewHTTPClient(jwkset.HTTPClientOptions{
+		HTTPURLs: map[string]jwkset.Storage{url: remote},
+		// An unknown kid refetches at most once per interval; the limiter
+		// wait and the refetch together take at most DefaultTimeout.
+		RefreshUnknownKID: v.limiter,
+		RateLimitWaitMax:  DefaultTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	v.keys, err = keyfunc.New(keyfunc.Options{
+		Storage:      storage,
+		UseWhitelist: []jwkset.USE{jwkset.UseSig, ""}, // a key without "use" may sign (RFC 7517 §4.2)
+	})
+	return v.keys, err
+}
+
+// jwksTransport fetches the JWKS for jwkset the way every Stytch call goes:
+// with the project's credentials, through c's HTTP client and Observe, and
+// with Stytch's errors as *Error.
+type jwksTransport struct{ c *Client }
+
+func (t jwksTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	var body json.RawMessage
+	if err := t.c.do(r.Context(), "sessions.jwks", http.MethodGet, t.c.jwksPath(), nil, MemberAuth{}, &body); err != nil {
+		return nil, err
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(bytes.NewReader(body)),
+		Request:    r,
+	}, nil
 }
 
 // onlyExpired reports whether the signature was good and exp is the only
@@ -288,111 +323,4 @@ func (v *JWTVerifier) sessionClaims(raw *sessionJWTClaims) (*SessionClaims, erro
 		*ts.out = t
 	}
 	return c, nil
-}
-
-// key returns the public key named kid, fetching the JWKS when kid is
-// unknown and the last fetch is at least the refetch interval ago (or no
-// fetch has succeeded yet).
-func (v *JWTVerifier) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
-	if k, err := v.lookup(kid); k != nil || err != nil {
-		return k, err
-	}
-	v.fetchMu.Lock()
-	defer v.fetchMu.Unlock()
-	// Someone else may have fetched while we waited.
-	if k, err := v.lookup(kid); k != nil || err != nil {
-		return k, err
-	}
-	v.mu.RLock()
-	haveKeys, last := v.keys != nil, v.lastAttempt
-	v.mu.RUnlock()
-	now := v.now()
-	if haveKeys && now.Sub(last) < v.interval {
-		return nil, fmt.Errorf("no key %q in the JWKS fetched at %s (next refetch allowed after %s)",
-			kid, last.Format(time.RFC3339), last.Add(v.interval).Format(time.RFC3339))
-	}
-
-	resp, err := v.client.GetJWKS(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			v.mu.Lock()
-			v.lastAttempt = now
-			v.mu.Unlock()
-		}
-		return nil, fmt.Errorf("fetch JWKS: %w", err)
-	}
-	keys, bad := parseJWKS(resp.Keys)
-	v.mu.Lock()
-	v.keys, v.badKeys, v.lastAttempt = keys, bad, now
-	v.mu.Unlock()
-	if k, err := v.lookup(kid); k != nil || err != nil {
-		return k, err
-	}
-	return nil, fmt.Errorf("no key %q in the JWKS", kid)
-}
-
-// lookup finds kid among the fetched keys: a key, or why the JWKS's key of
-// that name is refused, or neither when kid is unknown.
-func (v *JWTVerifier) lookup(kid string) (*rsa.PublicKey, error) {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	if err, ok := v.badKeys[kid]; ok {
-		return nil, fmt.Errorf("JWKS key %q is unusable: %w", kid, err)
-	}
-	return v.keys[kid], nil
-}
-
-// parseJWKS keeps the RSA signing keys; the others land in bad with the
-// reason, so a token naming one gets a clear error.
-func parseJWKS(jwks []JWK) (keys map[string]*rsa.PublicKey, bad map[string]error) {
-	keys, bad = map[string]*rsa.PublicKey{}, map[string]error{}
-	for _, k := range jwks {
-		if k.Kid == "" {
-			continue
-		}
-		pub, err := rsaPublicKey(k)
-		if err != nil {
-			bad[k.Kid] = err
-			continue
-		}
-		keys[k.Kid] = pub
-	}
-	return keys, bad
-}
-
-func rsaPublicKey(k JWK) (*rsa.PublicKey, error) {
-	switch {
-	case k.Kty != "RSA":
-		return nil, fmt.Errorf("kty is %q, not RSA", k.Kty)
-	case k.Use != "" && k.Use != "sig":
-		return nil, fmt.Errorf("use is %q, not sig", k.Use)
-	case k.Alg != "" && k.Alg != jwt.SigningMethodRS256.Alg():
-		return nil, fmt.Errorf("alg is %q, not RS256", k.Alg)
-	}
-	n, err := base64URLInt(k.N)
-	if err != nil {
-		return nil, fmt.Errorf("modulus n: %w", err)
-	}
-	e, err := base64URLInt(k.E)
-	if err != nil {
-		return nil, fmt.Errorf("exponent e: %w", err)
-	}
-	if n.BitLen() < minRSABits {
-		return nil, fmt.Errorf("RSA key has %d bits, fewer than %d", n.BitLen(), minRSABits)
-	}
-	if !e.IsInt64() || e.Int64() < 3 || e.Int64() > 1<<31-1 || e.Bit(0) == 0 {
-		return nil, fmt.Errorf("exponent %s is not a usable RSA exponent", e)
-	}
-	return &rsa.PublicKey{N: n, E: int(e.Int64())}, nil
-}
-
-func base64URLInt(s string) (*big.Int, error) {
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) == 0 {
-		return nil, errors.New("empty")
-	}
-	return new(big.Int).SetBytes(b), nil
 }

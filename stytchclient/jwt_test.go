@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -44,11 +45,18 @@ func testKeys(t *testing.T) (*rsa.PrivateKey, *rsa.PrivateKey) {
 	return key1, key2
 }
 
+// jwkOf is k's public JWK as Stytch publishes it, with a self-signed
+// certificate in x5c, as a JWKS parser may check it matches n and e.
 func jwkOf(kid string, k *rsa.PrivateKey) stytchclient.JWK {
-	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey) // stands in for a certificate
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		panic(err)
+	}
+	sum := sha256.Sum256(der)
 	return stytchclient.JWK{
 		Kty: "RSA", Use: "sig", KeyOps: []string{"verify"}, Alg: "RS256", Kid: kid,
-		X5c: []string{base64.StdEncoding.EncodeToString(der)}, X5tS256: "unused",
+		X5c: []string{base64.StdEncoding.EncodeToString(der)}, X5tS256: base64.RawURLEncoding.EncodeToString(sum[:]),
 		N: base64.RawURLEncoding.EncodeToString(k.N.Bytes()),
 		E: base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.E)).Bytes()),
 	}
@@ -351,6 +359,8 @@ func TestVerifyTimes(t *testing.T) {
 	wantErr(t, err, stytchclient.ErrJWTExpired)
 }
 
+// The refetch limit runs on the real clock (a rate.Limiter), not the
+// fixture's: a one-minute interval does not pass during this test.
 func TestVerifyUnknownKidRefetchesAtMostOncePerInterval(t *testing.T) {
 	k1, k2 := testKeys(t)
 	f := newFixture(t, stytchclient.JWTOptions{MinRefetchInterval: time.Minute}, jwkOf("jwk-test-1", k1))
@@ -373,7 +383,6 @@ func TestVerifyUnknownKidRefetchesAtMostOncePerInterval(t *testing.T) {
 
 	// Stytch rotates keys: the new kid causes one refetch and is then known.
 	f.srv.setKeys(jwkOf("jwk-test-1", k1), jwkOf("jwk-test-2", k2))
-	f.clock.advance(2 * time.Minute)
 	if err := verify("jwk-test-2", k2); err != nil {
 		t.Fatal(err)
 	}
@@ -383,26 +392,48 @@ func TestVerifyUnknownKidRefetchesAtMostOncePerInterval(t *testing.T) {
 	}
 	hits(2)
 
-	// Another unknown kid within the interval: no fetch.
-	f.clock.advance(59 * time.Second)
+	// Another unknown kid within the interval: no fetch, and no waiting
+	// for the next one either.
+	start := time.Now()
 	wantErr(t, verify("jwk-test-3", k2), stytchclient.ErrJWTInvalid)
 	wantErr(t, verify("jwk-test-4", k2), stytchclient.ErrJWTInvalid)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("rate-limited lookups took %s", d)
+	}
 	hits(2)
 	// Known keys still work meanwhile.
 	if err := verify("jwk-test-1", k1); err != nil {
 		t.Fatal(err)
 	}
+}
 
-	// After the interval, one more fetch.
-	f.clock.advance(time.Second)
+func TestVerifyUnknownKidRefetchesAgainAfterTheInterval(t *testing.T) {
+	k1, k2 := testKeys(t)
+	const interval = 100 * time.Millisecond
+	f := newFixture(t, stytchclient.JWTOptions{MinRefetchInterval: interval}, jwkOf("jwk-test-1", k1))
+	ctx := context.Background()
+	verify := func(kid string, key *rsa.PrivateKey) error {
+		_, err := f.verifier.Verify(ctx, sign(t, jwt.SigningMethodRS256, kid, key, claims(f.clock.Now())))
+		return err
+	}
+	if err := verify("jwk-test-1", k1); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, verify("jwk-test-2", k2), stytchclient.ErrJWTInvalid) // spends the refetch
+	if n := f.srv.hits.Load(); n != 2 {
+		t.Fatalf("JWKS fetched %d times, want 2", n)
+	}
+
+	time.Sleep(interval)
 	f.srv.setKeys(jwkOf("jwk-test-3", k2))
 	if err := verify("jwk-test-3", k2); err != nil {
 		t.Fatal(err)
 	}
-	hits(3)
+	if n := f.srv.hits.Load(); n != 3 {
+		t.Errorf("JWKS fetched %d times, want 3", n)
+	}
 	// That JWKS replaced the old one: jwk-test-1 is gone.
 	wantErr(t, verify("jwk-test-1", k1), stytchclient.ErrJWTInvalid)
-	hits(3)
 }
 
 func TestVerifyConcurrentUnknownKidFetchesOnce(t *testing.T) {
@@ -452,6 +483,21 @@ func TestVerifyJWKSFailure(t *testing.T) {
 		t.Errorf("JWKS fetched %d times, want 2", n)
 	}
 
+	// A refetch for an unknown kid that fails says why.
+	f.srv.setFail(true)
+	_, err = f.verifier.Verify(ctx, sign(t, jwt.SigningMethodRS256, "jwk-test-2", k1, claims(f.clock.Now())))
+	wantErr(t, err, stytchclient.ErrJWTInvalid)
+	if !errors.As(err, &se) || se.StatusCode != 500 {
+		t.Fatalf("err = %v, want it to wrap Stytch's 500", err)
+	}
+	if n := f.srv.hits.Load(); n != 3 {
+		t.Errorf("JWKS fetched %d times, want 3", n)
+	}
+	// Known keys still work while Stytch fails.
+	if _, err := f.verifier.Verify(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+
 	// Stytch unreachable altogether.
 	f2 := newFixture(t, stytchclient.JWTOptions{})
 	f2.srv.Close()
@@ -471,11 +517,14 @@ func TestVerifyRefusesWeakOrForeignKeys(t *testing.T) {
 	hs := jwkOf("jwk-test-hs", k1)
 	hs.Alg = "HS256"
 	f := newFixture(t, stytchclient.JWTOptions{}, jwkOf("jwk-test-weak", weak), hs)
-	for kid, key := range map[string]*rsa.PrivateKey{"jwk-test-weak": weak, "jwk-test-hs": k1} {
-		_, err := f.verifier.Verify(context.Background(), sign(t, jwt.SigningMethodRS256, kid, key, claims(f.clock.Now())))
+	for kid, c := range map[string]struct {
+		key *rsa.PrivateKey
+		why string
+	}{"jwk-test-weak": {weak, "2048 bits"}, "jwk-test-hs": {k1, `"HS256"`}} {
+		_, err := f.verifier.Verify(context.Background(), sign(t, jwt.SigningMethodRS256, kid, c.key, claims(f.clock.Now())))
 		wantErr(t, err, stytchclient.ErrJWTInvalid)
-		if !strings.Contains(err.Error(), "unusable") {
-			t.Errorf("err = %v, want it to say why the key is refused", err)
+		if !strings.Contains(err.Error(), c.why) {
+			t.Errorf("err = %v, want it to say why the key is refused (%s)", err, c.why)
 		}
 	}
 }
