@@ -289,8 +289,6 @@ func New(opts Options) (http.Handler, error) {
 	}
 	// The net/http middleware wraps echo once, here, rather than through
 	// echo.WrapMiddleware, which rebuilds each layer on every request.
-	// Pages are compressed where they are written (render, with
-	// middleware.WriteBody) and static files ahead of time (static.go).
 	var h http.Handler = e
 	h = middleware.MaxBody(64 << 10)(h)
 	h = middleware.SecurityHeaders(middleware.HeadersConfig{
@@ -298,6 +296,7 @@ func New(opts Options) (http.Handler, error) {
 		StaticPrefix:   a.base + "/static/",
 	})(h)
 	h = middleware.Recover(a.log, nil)(h)
+	h = middleware.Compress(h)
 	h = middleware.RequestLog(a.log)(h)
 	return h, nil
 }
