@@ -201,10 +201,11 @@ func TestMetrics(t *testing.T) {
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	for _, want := range []string{
-		`mfaportal_http_request_duration_seconds_count{route="/healthz",method="GET",status="200"} 1`,
-		`mfaportal_http_request_duration_seconds_count{route="/login",method="POST",status="403"} 1`,
-		`mfaportal_stytch_call_duration_seconds_count{endpoint="magic_links.authenticate",status="404",error_type="magic_link_not_found"} 1`,
+		`mfaportal_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"} 1`,
+		`mfaportal_http_request_duration_seconds_count{method="POST",route="/login",status="403"} 1`,
+		`mfaportal_stytch_call_duration_seconds_count{endpoint="magic_links.authenticate",error_type="magic_link_not_found",status="404"} 1`,
 		"\ngo_goroutines ",
+		"\nprocess_resident_memory_bytes ",
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("missing %s in\n%s", want, body)

@@ -21,8 +21,8 @@ func isHTMX(c echo.Context) bool {
 	return h.Get("HX-Request") == "true" && h.Get("HX-History-Restore-Request") != "true"
 }
 
-// pageBuffers hold pages while they render; WriteBody has sent the bytes
-// by the time a buffer goes back.
+// pageBuffers hold pages while they render; the response has taken the
+// bytes by the time a buffer goes back.
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // render writes a page: the whole document (ours, or the host's Layout
@@ -44,7 +44,7 @@ func (a *app) render(c echo.Context, status int, p views.Page, content templ.Com
 		return err
 	}
 	c.Response().Header().Add("Vary", "HX-Request")
-	return middleware.WriteBody(c.Response(), c.Request(), status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+	return c.HTMLBlob(status, buf.Bytes())
 }
 
 // page is the part of every page that comes from the request.

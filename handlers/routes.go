@@ -16,6 +16,7 @@ import (
 func (a *app) handler(opts Options) http.Handler {
 	stack := []func(http.Handler) http.Handler{
 		middleware.RequestLog(a.log),   // a request id, one log line per request
+		middleware.Compress,            // gzip (gzhttp) of pages and static files
 		middleware.Recover(a.log, nil), // a panic becomes a clean 500; the stack stays in the log
 		middleware.SecurityHeaders(middleware.HeadersConfig{ // CSP and friends; pages never cached
 			FrameAncestors: opts.FrameAncestors,

@@ -114,8 +114,8 @@ func BenchmarkSettingsPage(b *testing.B) {
 	ba := newBenchApp(b)
 	rec := httptest.NewRecorder()
 	ba.app.ServeHTTP(rec, ba.request("/"))
-	if rec.Code != http.StatusOK {
-		b.Fatalf("settings page: %d", rec.Code)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Encoding") != "gzip" {
+		b.Fatalf("settings page: %d, Content-Encoding %q", rec.Code, rec.Header().Get("Content-Encoding"))
 	}
 	before := total(ba.emu.Calls())
 	b.ReportAllocs()

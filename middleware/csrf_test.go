@@ -14,7 +14,7 @@ func csrfServer() http.Handler {
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(CSRFToken(r.Context())))
 	})
-	return MaxBody(1<<10)(CSRF(CSRFConfig{
+	return MaxBody(1 << 10)(CSRF(CSRFConfig{
 		Cookie: http.Cookie{Name: "csrf", Path: "/"},
 		Fail: func(w http.ResponseWriter, r *http.Request, err error) {
 			status := http.StatusForbidden

@@ -1,137 +1,78 @@
-// Package metrics keeps mfaportal's request and Stytch-call counters and
-// latency histograms and serves them in Prometheus' text format. It is
-// small on purpose: a handful of series, no client library.
+// Package metrics keeps mfaportal's request and Stytch-call latency
+// histograms, with the Go runtime and process metrics, in a Prometheus
+// registry of its own (not the global default, so tests and embedders get
+// a clean one each).
 package metrics
 
 import (
-	"fmt"
-	"io"
 	"net/http"
-	"runtime"
-	"sort"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// buckets are the latency histogram's upper bounds, in seconds.
+// buckets are the latency histograms' upper bounds, in seconds: finer than
+// Prometheus' defaults below 5 ms, where a page view should be.
 var buckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
-
-type histogram struct {
-	counts []uint64 // per bucket, not cumulative
-	count  uint64
-	sum    float64
-}
-
-func (h *histogram) observe(d time.Duration) {
-	s := d.Seconds()
-	i := sort.SearchFloat64s(buckets, s)
-	if i < len(buckets) {
-		h.counts[i]++
-	}
-	h.count++
-	h.sum += s
-}
-
-// series is one metric family: histograms by label values.
-type series struct {
-	name, help string
-	labels     []string
-	byKey      map[string]*histogram
-	values     map[string][]string
-}
-
-func newSeries(name, help string, labels ...string) *series {
-	return &series{name: name, help: help, labels: labels, byKey: map[string]*histogram{}, values: map[string][]string{}}
-}
-
-func (s *series) observe(d time.Duration, vals ...string) {
-	k := strings.Join(vals, "\x00")
-	h, ok := s.byKey[k]
-	if !ok {
-		h = &histogram{counts: make([]uint64, len(buckets))}
-		s.byKey[k] = h
-		s.values[k] = vals
-	}
-	h.observe(d)
-}
 
 // Registry holds the series. It is safe for concurrent use.
 type Registry struct {
-	mu       sync.Mutex
-	requests *series
-	stytch   *series
+	reg      *prometheus.Registry
+	requests *prometheus.HistogramVec
+	stytch   *prometheus.HistogramVec
 }
 
-// New returns an empty registry.
+// New returns a registry with no requests observed yet.
 func New() *Registry {
-	return &Registry{
-		requests: newSeries("mfaportal_http_request_duration_seconds", "HTTP requests served, by route, method and status.", "route", "method", "status"),
-		stytch:   newSeries("mfaportal_stytch_call_duration_seconds", "Calls to Stytch, by endpoint and error type (\"\" on success).", "endpoint", "status", "error_type"),
+	r := &Registry{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "mfaportal_http_request_duration_seconds",
+			Help:    "HTTP requests served, by route, method and status.",
+			Buckets: buckets,
+		}, []string{"route", "method", "status"}),
+		stytch: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "mfaportal_stytch_call_duration_seconds",
+			Help:    `Calls to Stytch, by endpoint, status and error type ("" on success).`,
+			Buckets: buckets,
+		}, []string{"endpoint", "status", "error_type"}),
 	}
+	r.reg.MustRegister(
+		r.requests,
+		r.stytch,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return r
 }
 
-// ObserveRequest records one served request; route is the route pattern,
+// ObserveRequest records one served request. route is the route pattern,
 // never the raw path, so ids and tokens do not become labels.
 func (r *Registry) ObserveRequest(route, method string, status int, d time.Duration) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.requests.observe(d, route, method, strconv.Itoa(status))
+	r.requests.WithLabelValues(route, methodLabel(method), strconv.Itoa(status)).Observe(d.Seconds())
 }
 
-// ObserveStytch records one call to Stytch.
+// ObserveStytch records one call to Stytch. Endpoint names come from our
+// client and error types from Stytch's documented set, so both are bounded.
 func (r *Registry) ObserveStytch(endpoint string, status int, errorType string, d time.Duration) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stytch.observe(d, endpoint, strconv.Itoa(status), errorType)
+	r.stytch.WithLabelValues(endpoint, strconv.Itoa(status), errorType).Observe(d.Seconds())
 }
 
-// Handler serves the registry in Prometheus' text exposition format.
+// Handler serves the registry in the exposition format the scraper asks for.
 func (r *Registry) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.requests.write(w)
-		r.stytch.write(w)
-		writeRuntime(w)
-	})
+	return promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{})
 }
 
-func (s *series) write(w io.Writer) {
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s histogram\n", s.name, s.help, s.name)
-	keys := make([]string, 0, len(s.byKey))
-	for k := range s.byKey {
-		keys = append(keys, k)
+// methodLabel keeps the method label to a fixed set: a client may send any
+// token as a method, and each new one would otherwise be a new series.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+		http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return m
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		h, lbl := s.byKey[k], s.labelString(s.values[k])
-		var cum uint64
-		for i, ub := range buckets {
-			cum += h.counts[i]
-			fmt.Fprintf(w, "%s_bucket{%s,le=\"%s\"} %d\n", s.name, lbl, strconv.FormatFloat(ub, 'g', -1, 64), cum)
-		}
-		fmt.Fprintf(w, "%s_bucket{%s,le=\"+Inf\"} %d\n", s.name, lbl, h.count)
-		fmt.Fprintf(w, "%s_sum{%s} %g\n%s_count{%s} %d\n", s.name, lbl, h.sum, s.name, lbl, h.count)
-	}
-}
-
-func (s *series) labelString(vals []string) string {
-	parts := make([]string, len(vals))
-	for i, v := range vals {
-		parts[i] = s.labels[i] + "=" + strconv.Quote(v)
-	}
-	return strings.Join(parts, ",")
-}
-
-// writeRuntime adds the process gauges every Go service exposes, under
-// their usual names: goroutines (a leak shows as growth after a load) and
-// the live heap.
-func writeRuntime(w io.Writer) {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(w, "# HELP go_goroutines Number of goroutines that currently exist.\n# TYPE go_goroutines gauge\ngo_goroutines %d\n", runtime.NumGoroutine())
-	fmt.Fprintf(w, "# HELP go_memstats_heap_alloc_bytes Bytes of allocated heap objects.\n# TYPE go_memstats_heap_alloc_bytes gauge\ngo_memstats_heap_alloc_bytes %d\n", ms.HeapAlloc)
+	return "other"
 }
