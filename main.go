@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/mfaportal/mfaportal/handlers"
+	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
@@ -91,15 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 type configError struct{ error }
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	var h slog.Handler = slog.NewTextHandler(w, opts)
-	if cfg.LogFormat == "json" {
-		h = slog.NewJSONHandler(w, opts)
-	}
-	// Whatever a log line carries, tokens and codes never reach the log
-	// and phone numbers are masked; lines logged while serving a request
-	// carry its id.
-	return slog.New(middleware.NewRequestIDHandler(middleware.NewRedactingHandler(h)))
+	return logging.New(w, cfg.LogFormat, cfg.LogLevel)
 }
 
 // Main is the running program: the app's server and, without credentials,
