@@ -61,14 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *addr != "" {
 		cfg.Addr = *addr
 	}
-	// Log lines go out in batches (at most 100ms late), warnings and
-	// errors at once; see middleware.LogBuffer.
-	logs := middleware.NewLogBuffer(stderr, 100*time.Millisecond, 32<<10)
-	defer logs.Close()
-	logger := slog.New(middleware.FlushAt(slog.LevelWarn, logs, newLogger(cfg, logs).Handler()))
-	m := &Main{Config: cfg, Logger: logger}
+	m := &Main{Config: cfg, Logger: logging.New(stderr, cfg.LogFormat, cfg.LogLevel)}
 	if err := m.Open(); err != nil {
-		logs.Flush()
 		var ce configError
 		if errors.As(err, &ce) {
 			fmt.Fprintln(stderr, "mfaportal: configuration:", err)
@@ -78,9 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	<-ctx.Done()
-	err = m.Close()
-	logs.Flush()
-	if err != nil {
+	if err := m.Close(); err != nil {
 		fmt.Fprintln(stderr, "mfaportal: shutdown:", err)
 		return 1
 	}
@@ -90,10 +82,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // configError marks an error in the configuration (exit status 2) as
 // opposed to a failure to start (exit status 1).
 type configError struct{ error }
-
-func newLogger(cfg Config, w io.Writer) *slog.Logger {
-	return logging.New(w, cfg.LogFormat, cfg.LogLevel)
-}
 
 // Main is the running program: the app's server and, without credentials,
 // the emulator's. Tests drive it directly on port 0.

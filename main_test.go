@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mfaportal/mfaportal/internal/logging"
 )
 
 func writeFile(name, s string) error { return os.WriteFile(name, []byte(s), 0o600) }
@@ -40,7 +42,7 @@ func TestMainStartsOnTheEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	m := &Main{Config: cfg, Logger: newLogger(cfg, &logs)}
+	m := &Main{Config: cfg, Logger: logging.New(&logs, cfg.LogFormat, cfg.LogLevel)}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +101,7 @@ func TestRunExitsOnSignal(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit status %d, stderr:\n%s", code, stderr.String())
 		}
-		// Log lines are batched; none may be lost when run returns.
+		// Log lines go straight to stderr: none may be lost when run returns.
 		if !strings.Contains(stderr.String(), "mfaportal is running") {
 			t.Errorf("the start-up line was not written before exit; stderr:\n%s", stderr.String())
 		}
@@ -173,7 +175,7 @@ func TestMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Main{Config: cfg, Logger: newLogger(cfg, io.Discard)}
+	m := &Main{Config: cfg, Logger: logging.New(io.Discard, cfg.LogFormat, cfg.LogLevel)}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +227,7 @@ func TestMetrics(t *testing.T) {
 
 func TestMetricsOffByDefault(t *testing.T) {
 	cfg, _ := LoadConfig(env(map[string]string{"ADDR": "127.0.0.1:0"}))
-	m := &Main{Config: cfg, Logger: newLogger(cfg, io.Discard)}
+	m := &Main{Config: cfg, Logger: logging.New(io.Discard, cfg.LogFormat, cfg.LogLevel)}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}
