@@ -49,6 +49,7 @@ import (
 	"github.com/labstack/echo/v4"
 	echomw "github.com/labstack/echo/v4/middleware"
 
+	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
@@ -220,6 +221,9 @@ func New(opts Options) (http.Handler, error) {
 	if a.log == nil {
 		a.log = slog.Default()
 	}
+	// Whatever logger the host hands in, secrets and whole phone numbers
+	// never reach its output (once, if it already redacts).
+	a.log = slog.New(logging.Redacting(a.log.Handler()))
 	if a.now == nil {
 		a.now = time.Now
 	}

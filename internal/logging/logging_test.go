@@ -31,3 +31,18 @@ func TestNewWritesEachLineAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// What a phone number looks like in mfaportal's log, end to end: the
+// caller logs it whole and it comes out masked once, in either format.
+func TestNewMasksPhonesOnce(t *testing.T) {
+	for format, want := range map[string]string{
+		"json": `"phone":"+1******0123"`,
+		"text": `phone=+1******0123`,
+	} {
+		var buf bytes.Buffer
+		New(&buf, format, slog.LevelInfo).Info("code sent", "phone", "+14155550123")
+		if got := buf.String(); !strings.Contains(got, want) || strings.Contains(got, "4155550123") {
+			t.Errorf("%s: want %s in %s", format, want, got)
+		}
+	}
+}
