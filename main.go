@@ -123,7 +123,10 @@ func (m *Main) Open() error {
 		cfg = m.Config
 	}
 
-	clientCfg := stytchclient.Config{ProjectID: cfg.ProjectID, Secret: cfg.Secret, BaseURL: cfg.APIURL, Timeout: cfg.StytchTimeout}
+	clientCfg := stytchclient.Config{ProjectID: cfg.ProjectID, Secret: cfg.Secret, Timeout: cfg.StytchTimeout}
+	if cfg.APIURL != nil {
+		clientCfg.BaseURL = cfg.APIURL.String()
+	}
 	var dev *handlers.DevMode
 	if cfg.UseEmulator() {
 		if err := m.openEmulator(); err != nil {
@@ -219,9 +222,9 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 		SecureCookies:  cfg.CookieSecure,
 		SMSPolicy:      policy,
 		DefaultRegion:  cfg.DefaultRegion,
-		FrameAncestors: strings.Fields(strings.ReplaceAll(cfg.FrameAnc, ",", " ")),
+		FrameAncestors: cfg.FrameAnc,
 		// Checked by handlers.New: each must be an origin.
-		ReturnToOrigins: strings.Fields(strings.ReplaceAll(cfg.ReturnTo, ",", " ")),
+		ReturnToOrigins: cfg.ReturnTo,
 		ResendCooldown:  cfg.Cooldown,
 		Now:             now,
 		Dev:             dev,
