@@ -130,9 +130,9 @@ func RandomSessionKeys() []SessionKeyPair {
 	return []SessionKeyPair{p}
 }
 
-// FormatSessionKeys is the inverse of ParseSessionKeys, for the
-// `mfaportal keys` command: unpadded URL-safe base64, which survives shells
-// and .env files without quoting.
+// FormatSessionKeys is the inverse of ParseSessionKeys, for programs that
+// set SESSION_KEYS (cmd/loadcheck, for the app it starts): unpadded
+// URL-safe base64, which survives shells and .env files without quoting.
 func FormatSessionKeys(pairs []SessionKeyPair) string {
 	parts := make([]string, len(pairs))
 	for i, p := range pairs {
