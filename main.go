@@ -233,7 +233,7 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 		SMSPolicy:      policy,
 		DefaultRegion:  cfg.DefaultRegion,
 		FrameAncestors: cfg.FrameAnc,
-		// Checked by handlers.New: each must be an origin.
+		// Checked by LoadConfig, and by handlers.New: each must be an origin.
 		ReturnToOrigins: cfg.ReturnTo,
 		ResendCooldown:  cfg.Cooldown,
 		Now:             now,
