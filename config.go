@@ -4,144 +4,128 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/url"
-	"os"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/caarlos0/env/v11"
 )
 
-// Config is everything mfaportal reads from its environment. Every field
-// has a typed default; Load reports the first bad value in one line.
+// Config is everything mfaportal reads from its environment. Each field
+// names its variable (env), its default (envDefault) and what a bad value
+// is told it should be (want); README.md's configuration table lists the
+// same variables, and a test keeps the two in step.
 type Config struct {
-	Addr          string        // ADDR, or ":"+PORT; default ":8080"
-	PublicURL     *url.URL      // PUBLIC_URL; default http://localhost:<port>
-	BasePath      string        // BASE_PATH; default "/"
-	ProjectID     string        // STYTCH_PROJECT_ID
-	Secret        string        // STYTCH_SECRET or STYTCH_SECRET_FILE
-	APIURL        string        // STYTCH_API_URL; default picked from the project id
-	Organization  string        // STYTCH_ORGANIZATION (id or slug); "" → asked at login
-	SessionKeys   string        // SESSION_KEYS or SESSION_KEYS_FILE; "" → random, with a warning
-	CookieSecure  bool          // COOKIE_SECURE; default true when PUBLIC_URL is https
-	SMSCountries  string        // SMS_COUNTRIES; default "US,CA"
-	DefaultRegion string        // DEFAULT_COUNTRY; default from the browser's language
-	FrameAnc      string        // FRAME_ANCESTORS; default none (no framing)
-	ReturnTo      string        // RETURN_TO_ORIGINS; origins ?return_to= may lead to, besides PUBLIC_URL's
-	Cooldown      time.Duration // RESEND_COOLDOWN; default 30s
-	StytchTimeout time.Duration // STYTCH_TIMEOUT; default 10s
-	EmulatorAddr  string        // EMULATOR_ADDR; default 127.0.0.1:0 (used without credentials)
-	MetricsAddr   string        // METRICS_ADDR; "" (default) serves no metrics
-	LogFormat     string        // LOG_FORMAT: text or json; default json on real Stytch, text on the emulator
-	LogLevel      slog.Level    // LOG_LEVEL: debug, info, warn, error; default info
+	Port uint16 `env:"PORT" envDefault:"8080" want:"a port number (0–65535)"`
+	// Addr defaults to ":"+PORT; PublicURL to http://localhost:<port>.
+	Addr      string   `env:"ADDR" want:"host:port or :port"`
+	PublicURL *url.URL `env:"PUBLIC_URL" want:"an absolute http(s) URL such as https://mfa.example.com"`
+	BasePath  string   `env:"BASE_PATH" envDefault:"/" want:"a path that starts with /, such as /settings/security"`
+
+	// Both or neither; the secret and the session keys may come from a
+	// file (X_FILE), whose contents settle moves to the field itself.
+	ProjectID  string `env:"STYTCH_PROJECT_ID"`
+	Secret     string `env:"STYTCH_SECRET"`
+	SecretFile string `env:"STYTCH_SECRET_FILE,file"`
+	// APIURL nil: picked from the project id.
+	APIURL *url.URL `env:"STYTCH_API_URL" want:"an absolute http(s) URL such as https://login.example.com"`
+	// Organization is an id or a slug; "" → asked at login.
+	Organization string `env:"STYTCH_ORGANIZATION"`
+	// SessionKeys "" → random, with a warning.
+	SessionKeys     string `env:"SESSION_KEYS"`
+	SessionKeysFile string `env:"SESSION_KEYS_FILE,file"`
+
+	// CookieSecure defaults to true when PUBLIC_URL is https.
+	CookieSecure bool   `env:"COOKIE_SECURE" want:"true or false"`
+	SMSCountries string `env:"SMS_COUNTRIES" envDefault:"US,CA"`
+	// DefaultRegion "" → from the browser's language.
+	DefaultRegion string `env:"DEFAULT_COUNTRY"`
+	// FrameAnc empty: no framing. ReturnTo: origins ?return_to= may lead
+	// to, besides PUBLIC_URL's.
+	FrameAnc []string `env:"FRAME_ANCESTORS"`
+	ReturnTo []string `env:"RETURN_TO_ORIGINS"`
+
+	Cooldown      time.Duration `env:"RESEND_COOLDOWN" envDefault:"30s" want:"a duration such as 30s or 2m"`
+	StytchTimeout time.Duration `env:"STYTCH_TIMEOUT" envDefault:"10s" want:"a duration such as 30s or 2m"`
+	// EmulatorAddr is used without credentials; MetricsAddr "" serves no
+	// metrics.
+	EmulatorAddr string `env:"EMULATOR_ADDR" envDefault:"127.0.0.1:0" want:"host:port"`
+	MetricsAddr  string `env:"METRICS_ADDR" want:"host:port, such as 127.0.0.1:9090"`
+	// LogFormat defaults to json on real Stytch, text on the emulator.
+	LogFormat string     `env:"LOG_FORMAT" want:"text or json"`
+	LogLevel  slog.Level `env:"LOG_LEVEL" envDefault:"info" want:"debug, info, warn or error"`
 }
 
 // UseEmulator reports whether no Stytch credentials were given, so the
 // built-in emulator serves instead of Stytch.
 func (c Config) UseEmulator() bool { return c.ProjectID == "" && c.Secret == "" }
 
-// LoadConfig reads the environment through getenv (os.Getenv in main,
-// a map in tests).
+// LoadConfig reads the environment through getenv (os.Getenv in main, a
+// map in tests). Its error names the first bad variable in one line.
 func LoadConfig(getenv func(string) string) (Config, error) {
-	c := Config{
-		Addr:          ":8080",
-		BasePath:      "/",
-		SMSCountries:  "US,CA",
-		Cooldown:      30 * time.Second,
-		StytchTimeout: 10 * time.Second,
-		EmulatorAddr:  "127.0.0.1:0",
-		LogLevel:      slog.LevelInfo,
+	vars := environment(getenv)
+	var c Config
+	if err := notBoth(vars); err != nil {
+		return c, err
 	}
-	var err error
-	if p := getenv("PORT"); p != "" {
-		n, perr := strconv.Atoi(p)
-		if perr != nil || n < 0 || n > 65535 {
-			return c, fmt.Errorf("PORT=%q: not a port number (0–65535)", p)
-		}
-		c.Addr = ":" + p
+	if err := env.ParseWithOptions(&c, env.Options{Environment: vars, FuncMap: parsers}); err != nil {
+		return c, oneLine(err, vars)
 	}
-	if a := getenv("ADDR"); a != "" {
-		if _, _, serr := net.SplitHostPort(a); serr != nil {
-			return c, fmt.Errorf("ADDR=%q: want host:port or :port (%v)", a, serr)
-		}
-		c.Addr = a
-	}
-	_, port, _ := net.SplitHostPort(c.Addr)
-	public := getenv("PUBLIC_URL")
-	if public == "" {
-		public = "http://localhost:" + port
-	}
-	if c.PublicURL, err = url.Parse(public); err != nil || (c.PublicURL.Scheme != "http" && c.PublicURL.Scheme != "https") || c.PublicURL.Host == "" {
-		return c, fmt.Errorf("PUBLIC_URL=%q: want an absolute http(s) URL such as https://mfa.example.com", public)
-	}
-	if bp := getenv("BASE_PATH"); bp != "" {
-		if !strings.HasPrefix(bp, "/") || strings.ContainsAny(bp, "?#") {
-			return c, fmt.Errorf("BASE_PATH=%q: want a path that starts with /, such as /settings/security", bp)
-		}
-		c.BasePath = "/" + strings.Trim(bp, "/")
-	}
+	return c, c.settle(vars)
+}
 
-	c.ProjectID = getenv("STYTCH_PROJECT_ID")
-	if c.Secret, err = secret(getenv, "STYTCH_SECRET"); err != nil {
-		return c, err
-	}
-	if (c.ProjectID == "") != (c.Secret == "") {
-		return c, errors.New("STYTCH_PROJECT_ID and STYTCH_SECRET: set both for real Stytch, or neither for the built-in emulator")
-	}
-	if c.ProjectID != "" && !strings.HasPrefix(c.ProjectID, "project-") {
-		return c, fmt.Errorf("STYTCH_PROJECT_ID=%q: Stytch project ids start with project-test- or project-live-", c.ProjectID)
-	}
-	c.APIURL = getenv("STYTCH_API_URL")
-	if c.APIURL != "" {
-		u, uerr := url.Parse(c.APIURL)
-		if uerr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c, fmt.Errorf("STYTCH_API_URL=%q: want an absolute http(s) URL such as https://login.example.com", c.APIURL)
+// parsers are env's readings of our field types, stricter than its own.
+// Their errors become wrong's message, so they need no words of their own.
+var parsers = map[reflect.Type]env.ParserFunc{
+	reflect.TypeFor[url.URL](): func(v string) (any, error) { // PUBLIC_URL, STYTCH_API_URL
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, errors.New("not an absolute http(s) URL")
 		}
-	}
-	c.Organization = getenv("STYTCH_ORGANIZATION")
-	if c.SessionKeys, err = secret(getenv, "SESSION_KEYS"); err != nil {
-		return c, err
-	}
+		return *u, nil
+	},
+	reflect.TypeFor[time.Duration](): func(v string) (any, error) {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return nil, errors.New("not a duration")
+		}
+		return d, nil
+	},
+	reflect.TypeFor[[]string](): func(v string) (any, error) { // lists take commas, spaces or both
+		return strings.Fields(strings.ReplaceAll(v, ",", " ")), nil
+	},
+}
 
-	// Secure whenever the app is served over TLS. On plain http (a laptop)
-	// not every browser keeps a Secure cookie, even on localhost.
-	c.CookieSecure = c.PublicURL.Scheme == "https"
-	if v := getenv("COOKIE_SECURE"); v != "" {
-		if c.CookieSecure, err = strconv.ParseBool(v); err != nil {
-			return c, fmt.Errorf("COOKIE_SECURE=%q: want true or false", v)
+// settle checks and derives what the tags cannot say.
+func (c *Config) settle(vars map[string]string) error {
+	if err := c.settleAddresses(vars); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(c.BasePath, "/") || strings.ContainsAny(c.BasePath, "?#") {
+		return wrong("BASE_PATH", vars)
+	}
+	c.BasePath = "/" + strings.Trim(c.BasePath, "/")
+	if err := c.settleStytch(); err != nil {
+		return err
+	}
+	if _, set := vars["COOKIE_SECURE"]; !set {
+		// Secure whenever the app is served over TLS. On plain http (a
+		// laptop) not every browser keeps a Secure cookie, even on localhost.
+		c.CookieSecure = c.PublicURL.Scheme == "https"
+	}
+	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
+	for _, o := range c.ReturnTo {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+			return fmt.Errorf("RETURN_TO_ORIGINS=%q: %q is not an origin such as https://portal.example.com", vars["RETURN_TO_ORIGINS"], o)
 		}
 	}
-	if v := getenv("SMS_COUNTRIES"); v != "" {
-		c.SMSCountries = v
-	}
-	c.DefaultRegion = strings.ToUpper(getenv("DEFAULT_COUNTRY"))
-	c.FrameAnc = getenv("FRAME_ANCESTORS")
-	c.ReturnTo = getenv("RETURN_TO_ORIGINS")
-	for _, o := range strings.Fields(strings.ReplaceAll(c.ReturnTo, ",", " ")) {
-		u, uerr := url.Parse(o)
-		if uerr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
-			return c, fmt.Errorf("RETURN_TO_ORIGINS=%q: %q is not an origin such as https://portal.example.com", c.ReturnTo, o)
-		}
-	}
-	if c.Cooldown, err = duration(getenv, "RESEND_COOLDOWN", c.Cooldown); err != nil {
-		return c, err
-	}
-	if c.StytchTimeout, err = duration(getenv, "STYTCH_TIMEOUT", c.StytchTimeout); err != nil {
-		return c, err
-	}
-	if v := getenv("EMULATOR_ADDR"); v != "" {
-		if _, _, serr := net.SplitHostPort(v); serr != nil {
-			return c, fmt.Errorf("EMULATOR_ADDR=%q: want host:port (%v)", v, serr)
-		}
-		c.EmulatorAddr = v
-	}
-	if v := getenv("METRICS_ADDR"); v != "" {
-		if _, _, serr := net.SplitHostPort(v); serr != nil {
-			return c, fmt.Errorf("METRICS_ADDR=%q: want host:port, such as 127.0.0.1:9090 (%v)", v, serr)
-		}
-		c.MetricsAddr = v
-	}
-	switch f := getenv("LOG_FORMAT"); f {
+	switch c.LogFormat {
 	case "":
 		// Machines read production logs; people read a laptop's.
 		c.LogFormat = "json"
@@ -149,43 +133,114 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			c.LogFormat = "text"
 		}
 	case "text", "json":
-		c.LogFormat = f
 	default:
-		return c, fmt.Errorf("LOG_FORMAT=%q: want text or json", f)
+		return wrong("LOG_FORMAT", vars)
 	}
-	if v := getenv("LOG_LEVEL"); v != "" {
-		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
-			return c, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", v)
-		}
-	}
-	return c, nil
+	return nil
 }
 
-// secret reads NAME, or the file named by NAME_FILE (for Docker and
-// Kubernetes secrets); setting both is an error.
-func secret(getenv func(string) string, name string) (string, error) {
-	v, file := getenv(name), getenv(name+"_FILE")
+// settleAddresses checks the listen addresses, then derives ADDR from
+// PORT and PUBLIC_URL from the port when they are not set.
+func (c *Config) settleAddresses(vars map[string]string) error {
+	for _, name := range []string{"ADDR", "EMULATOR_ADDR", "METRICS_ADDR"} {
+		if v, set := vars[name]; set {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return wrong(name, vars)
+			}
+		}
+	}
+	if c.Addr == "" {
+		c.Addr = ":" + strconv.Itoa(int(c.Port))
+	}
+	if c.PublicURL == nil {
+		_, port, _ := net.SplitHostPort(c.Addr)
+		c.PublicURL = &url.URL{Scheme: "http", Host: "localhost:" + port}
+	}
+	return nil
+}
+
+// settleStytch takes the secrets given as files and checks the
+// credentials: both for real Stytch, neither for the built-in emulator.
+func (c *Config) settleStytch() error {
+	if c.SecretFile != "" {
+		c.Secret, c.SecretFile = strings.TrimSpace(c.SecretFile), ""
+	}
+	if c.SessionKeysFile != "" {
+		c.SessionKeys, c.SessionKeysFile = strings.TrimSpace(c.SessionKeysFile), ""
+	}
+	if (c.ProjectID == "") != (c.Secret == "") {
+		return errors.New("STYTCH_PROJECT_ID and STYTCH_SECRET: set both for real Stytch, or neither for the built-in emulator")
+	}
+	if c.ProjectID != "" && !strings.HasPrefix(c.ProjectID, "project-") {
+		return fmt.Errorf("STYTCH_PROJECT_ID=%q: Stytch project ids start with project-test- or project-live-", c.ProjectID)
+	}
+	return nil
+}
+
+// configVars are Config's fields by the variable each reads.
+var configVars = func() map[string]reflect.StructField {
+	fields := map[string]reflect.StructField{}
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[Config]()) {
+		if name, _, _ := strings.Cut(f.Tag.Get("env"), ","); name != "" {
+			fields[name] = f
+		}
+	}
+	return fields
+}()
+
+// environment reads the variables Config names through getenv; an empty
+// one counts as unset.
+func environment(getenv func(string) string) map[string]string {
+	vars := map[string]string{} // never nil: env would read os.Environ instead
+	for name := range configVars {
+		if v := getenv(name); v != "" {
+			vars[name] = v
+		}
+	}
+	return vars
+}
+
+// notBoth refuses a secret given both directly and as a file (X and
+// X_FILE, for Docker and Kubernetes secrets).
+func notBoth(vars map[string]string) error {
+	for _, name := range slices.Sorted(maps.Keys(configVars)) {
+		if !strings.HasSuffix(configVars[name].Tag.Get("env"), ",file") {
+			continue
+		}
+		base := strings.TrimSuffix(name, "_FILE")
+		_, direct := vars[base]
+		_, file := vars[name]
+		if direct && file {
+			return fmt.Errorf("%s and %s are both set: keep one", base, name)
+		}
+	}
+	return nil
+}
+
+// oneLine turns env's error into the first problem it found, in one line
+// naming the variable.
+func oneLine(err error, vars map[string]string) error {
+	var agg env.AggregateError
+	if errors.As(err, &agg) && len(agg.Errors) > 0 {
+		err = agg.Errors[0]
+	}
+	var parse env.ParseError
+	var file env.LoadFileContentError
 	switch {
-	case v != "" && file != "":
-		return "", fmt.Errorf("%s and %s_FILE are both set: keep one", name, name)
-	case file != "":
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", fmt.Errorf("%s_FILE=%q: %v", name, file, err)
+	case errors.As(err, &parse):
+		for name, f := range configVars {
+			if f.Name == parse.Name {
+				return wrong(name, vars)
+			}
 		}
-		return strings.TrimSpace(string(b)), nil
+	case errors.As(err, &file):
+		return fmt.Errorf("%s=%q: %v", file.Key, file.Filename, file.Err)
 	}
-	return v, nil
+	return err
 }
 
-func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
-	v := getenv(name)
-	if v == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%s=%q: want a duration such as 30s or 2m", name, v)
-	}
-	return d, nil
+// wrong is the error for variable name holding a value its field cannot
+// take: "PORT=\"eighty\": want a port number (0–65535)".
+func wrong(name string, vars map[string]string) error {
+	return fmt.Errorf("%s=%q: want %s", name, vars[name], configVars[name].Tag.Get("want"))
 }

@@ -1,17 +1,20 @@
 package main
 
 import (
+	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
-func env(kv map[string]string) func(string) string {
+func mapEnv(kv map[string]string) func(string) string {
 	return func(k string) string { return kv[k] }
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
-	c, err := LoadConfig(env(nil))
+	c, err := LoadConfig(mapEnv(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +27,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if c.CookieSecure {
 		t.Error("plain http on a laptop: cookies cannot be Secure in every browser")
 	}
-	if c, _ := LoadConfig(env(map[string]string{"PUBLIC_URL": "https://mfa.example.com"})); !c.CookieSecure {
+	if c, _ := LoadConfig(mapEnv(map[string]string{"PUBLIC_URL": "https://mfa.example.com"})); !c.CookieSecure {
 		t.Error("https: cookies must be Secure")
 	}
 	if c.Cooldown != 30*time.Second || c.SMSCountries != "US,CA" {
@@ -33,7 +36,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 }
 
 func TestLoadConfigValues(t *testing.T) {
-	c, err := LoadConfig(env(map[string]string{
+	c, err := LoadConfig(mapEnv(map[string]string{
 		"PORT":              "9000",
 		"PUBLIC_URL":        "https://mfa.example.com",
 		"BASE_PATH":         "/settings/security/",
@@ -59,7 +62,7 @@ func TestLoadConfigValues(t *testing.T) {
 		t.Errorf("cooldown %v format %q", c.Cooldown, c.LogFormat)
 	}
 	// ADDR wins over PORT.
-	c, err = LoadConfig(env(map[string]string{"PORT": "9000", "ADDR": "127.0.0.1:7000"}))
+	c, err = LoadConfig(mapEnv(map[string]string{"PORT": "9000", "ADDR": "127.0.0.1:7000"}))
 	if err != nil || c.Addr != "127.0.0.1:7000" {
 		t.Errorf("ADDR over PORT: %q %v", c.Addr, err)
 	}
@@ -67,21 +70,26 @@ func TestLoadConfigValues(t *testing.T) {
 
 func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 	cases := map[string]map[string]string{
-		"PORT":              {"PORT": "eighty"},
-		"ADDR":              {"ADDR": "8080"},
-		"PUBLIC_URL":        {"PUBLIC_URL": "mfa.example.com"},
-		"BASE_PATH":         {"BASE_PATH": "settings"},
-		"STYTCH_SECRET":     {"STYTCH_PROJECT_ID": "project-test-1"},
-		"STYTCH_PROJECT_ID": {"STYTCH_PROJECT_ID": "proj", "STYTCH_SECRET": "s"},
-		"STYTCH_API_URL":    {"STYTCH_API_URL": "not a url"},
-		"COOKIE_SECURE":     {"COOKIE_SECURE": "maybe"},
-		"RESEND_COOLDOWN":   {"RESEND_COOLDOWN": "soon"},
-		"LOG_FORMAT":        {"LOG_FORMAT": "xml"},
-		"LOG_LEVEL":         {"LOG_LEVEL": "loud"},
-		"SESSION_KEYS":      {"SESSION_KEYS": "a", "SESSION_KEYS_FILE": "/x"},
+		"PORT":               {"PORT": "eighty"},
+		"ADDR":               {"ADDR": "8080"},
+		"PUBLIC_URL":         {"PUBLIC_URL": "mfa.example.com"},
+		"BASE_PATH":          {"BASE_PATH": "settings"},
+		"STYTCH_SECRET":      {"STYTCH_PROJECT_ID": "project-test-1"},
+		"STYTCH_PROJECT_ID":  {"STYTCH_PROJECT_ID": "proj", "STYTCH_SECRET": "s"},
+		"STYTCH_API_URL":     {"STYTCH_API_URL": "not a url"},
+		"COOKIE_SECURE":      {"COOKIE_SECURE": "maybe"},
+		"RESEND_COOLDOWN":    {"RESEND_COOLDOWN": "soon"},
+		"LOG_FORMAT":         {"LOG_FORMAT": "xml"},
+		"LOG_LEVEL":          {"LOG_LEVEL": "loud"},
+		"SESSION_KEYS":       {"SESSION_KEYS": "a", "SESSION_KEYS_FILE": "/x"},
+		"STYTCH_SECRET_FILE": {"STYTCH_PROJECT_ID": "project-test-1", "STYTCH_SECRET_FILE": "/nonexistent/secret"},
+		"STYTCH_TIMEOUT":     {"STYTCH_TIMEOUT": "-1s"},
+		"EMULATOR_ADDR":      {"EMULATOR_ADDR": "localhost"},
+		"METRICS_ADDR":       {"METRICS_ADDR": "9090"},
+		"RETURN_TO_ORIGINS":  {"RETURN_TO_ORIGINS": "https://portal.example.com, evil.example/path"},
 	}
 	for name, kv := range cases {
-		_, err := LoadConfig(env(kv))
+		_, err := LoadConfig(mapEnv(kv))
 		if err == nil {
 			t.Errorf("%s: want an error for %v", name, kv)
 			continue
@@ -97,19 +105,78 @@ func TestSecretFromFile(t *testing.T) {
 	if err := writeFile(f, "secret-test-xyz\n"); err != nil {
 		t.Fatal(err)
 	}
-	c, err := LoadConfig(env(map[string]string{"STYTCH_PROJECT_ID": "project-test-1", "STYTCH_SECRET_FILE": f}))
+	c, err := LoadConfig(mapEnv(map[string]string{"STYTCH_PROJECT_ID": "project-test-1", "STYTCH_SECRET_FILE": f}))
 	if err != nil || c.Secret != "secret-test-xyz" {
 		t.Fatalf("secret %q err %v", c.Secret, err)
 	}
 }
 
 func TestLogFormatDefault(t *testing.T) {
-	c, _ := LoadConfig(env(nil))
+	c, _ := LoadConfig(mapEnv(nil))
 	if c.LogFormat != "text" {
 		t.Errorf("emulator: %q, want text", c.LogFormat)
 	}
-	c, _ = LoadConfig(env(map[string]string{"STYTCH_PROJECT_ID": "project-live-1", "STYTCH_SECRET": "s"}))
+	c, _ = LoadConfig(mapEnv(map[string]string{"STYTCH_PROJECT_ID": "project-live-1", "STYTCH_SECRET": "s"}))
 	if c.LogFormat != "json" {
 		t.Errorf("real Stytch: %q, want json", c.LogFormat)
+	}
+}
+
+func TestLists(t *testing.T) {
+	c, err := LoadConfig(mapEnv(map[string]string{
+		"FRAME_ANCESTORS":   "https://a.example,https://b.example https://c.example",
+		"RETURN_TO_ORIGINS": "https://portal.example.com, https://www.example.com/",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"https://a.example", "https://b.example", "https://c.example"}; !slices.Equal(c.FrameAnc, want) {
+		t.Errorf("FRAME_ANCESTORS: %q, want %q", c.FrameAnc, want)
+	}
+	if len(c.ReturnTo) != 2 {
+		t.Errorf("RETURN_TO_ORIGINS: %q", c.ReturnTo)
+	}
+}
+
+// README.md's configuration table and Config list the same variables: a
+// variable the README documents is read, and one Config reads is
+// documented. A secret's X_FILE variant is documented by naming it in
+// the README, with X in the table.
+func TestREADMEListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "\n## Configuration\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	name := regexp.MustCompile("`([A-Z][A-Z0-9_]*)`")
+	documented := map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 3 || !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		for _, m := range name.FindAllStringSubmatch(cells[1], -1) {
+			documented[m[1]] = true
+		}
+	}
+	if len(documented) == 0 {
+		t.Fatal("no configuration table found in README.md")
+	}
+	for v := range configVars {
+		if base, ok := strings.CutSuffix(v, "_FILE"); ok && documented[base] {
+			if !strings.Contains(section, "`"+v+"`") {
+				t.Errorf("%s is read but README.md's configuration section does not name it", v)
+			}
+			continue
+		}
+		if !documented[v] {
+			t.Errorf("%s is read but missing from README.md's configuration table", v)
+		}
+	}
+	for v := range documented {
+		if _, ok := configVars[v]; !ok {
+			t.Errorf("README.md's configuration table lists %s, which Config does not read", v)
+		}
 	}
 }

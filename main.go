@@ -26,8 +26,8 @@ import (
 	"time"
 
 	"github.com/mfaportal/mfaportal/handlers"
+	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/internal/metrics"
-	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
@@ -61,14 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *addr != "" {
 		cfg.Addr = *addr
 	}
-	// Log lines go out in batches (at most 100ms late), warnings and
-	// errors at once; see middleware.LogBuffer.
-	logs := middleware.NewLogBuffer(stderr, 100*time.Millisecond, 32<<10)
-	defer logs.Close()
-	logger := slog.New(middleware.FlushAt(slog.LevelWarn, logs, newLogger(cfg, logs).Handler()))
-	m := &Main{Config: cfg, Logger: logger}
+	m := &Main{Config: cfg, Logger: logging.New(stderr, cfg.LogFormat, cfg.LogLevel)}
 	if err := m.Open(); err != nil {
-		logs.Flush()
 		var ce configError
 		if errors.As(err, &ce) {
 			fmt.Fprintln(stderr, "mfaportal: configuration:", err)
@@ -78,9 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	<-ctx.Done()
-	err = m.Close()
-	logs.Flush()
-	if err != nil {
+	if err := m.Close(); err != nil {
 		fmt.Fprintln(stderr, "mfaportal: shutdown:", err)
 		return 1
 	}
@@ -90,18 +82,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // configError marks an error in the configuration (exit status 2) as
 // opposed to a failure to start (exit status 1).
 type configError struct{ error }
-
-func newLogger(cfg Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	var h slog.Handler = slog.NewTextHandler(w, opts)
-	if cfg.LogFormat == "json" {
-		h = slog.NewJSONHandler(w, opts)
-	}
-	// Whatever a log line carries, tokens and codes never reach the log
-	// and phone numbers are masked; lines logged while serving a request
-	// carry its id.
-	return slog.New(middleware.NewRequestIDHandler(middleware.NewRedactingHandler(h)))
-}
 
 // Main is the running program: the app's server and, without credentials,
 // the emulator's. Tests drive it directly on port 0.
@@ -128,86 +108,99 @@ func (m *Main) EmulatorURL() string { return m.emuURL }
 // Emulator is the built-in emulator, or nil with real Stytch.
 func (m *Main) Emulator() *stytchemu.Emulator { return m.emu }
 
-// Open starts the emulator when needed, then the app; it returns once both
-// are listening.
+// Open starts the app, on the built-in emulator when there are no Stytch
+// credentials; it returns once everything is listening.
 func (m *Main) Open() error {
-	cfg := m.Config
-	ln, err := net.Listen("tcp", cfg.Addr)
+	if err := m.listen(); err != nil {
+		return err
+	}
+	clientCfg, dev, err := m.stytchConfig()
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		m.Close()
+		return err
+	}
+	h, client, err := m.newApp(clientCfg, dev)
+	if err != nil {
+		m.Close()
+		return err
+	}
+	m.serve(h)
+	public := m.Config.PublicURL.String()
+	if dev != nil {
+		m.Logger.Info("mfaportal is running on the built-in Stytch emulator (no STYTCH_PROJECT_ID/STYTCH_SECRET set): codes and magic links appear in the dev outbox",
+			"app", public, "outbox", dev.OutboxURL, "emulator", m.emuURL)
+	} else {
+		m.Logger.Info("mfaportal is running", "app", public, "stytch", client.BaseURL())
+	}
+	return nil
+}
+
+// listen opens the app's address. On port 0 (tests) the public URL
+// becomes the address actually given.
+func (m *Main) listen() error {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
-	if cfg.PublicURL.Port() == "0" {
-		// Listening on :0 (tests): the public URL is the address we got.
+	if m.Config.PublicURL.Port() == "0" {
 		m.Config.PublicURL = &url.URL{Scheme: "http", Host: ln.Addr().String()}
-		cfg = m.Config
 	}
+	return nil
+}
 
-	clientCfg := stytchclient.Config{ProjectID: cfg.ProjectID, Secret: cfg.Secret, BaseURL: cfg.APIURL, Timeout: cfg.StytchTimeout}
-	var dev *handlers.DevMode
-	if cfg.UseEmulator() {
-		if err := m.openEmulator(); err != nil {
-			ln.Close()
-			return err
+// stytchConfig says which Stytch the app calls: the configured one or,
+// without credentials, the built-in emulator, started here, with the dev
+// mode that tells the app about it.
+func (m *Main) stytchConfig() (stytchclient.Config, *handlers.DevMode, error) {
+	cfg := m.Config
+	if !cfg.UseEmulator() {
+		c := stytchclient.Config{ProjectID: cfg.ProjectID, Secret: cfg.Secret, Timeout: cfg.StytchTimeout}
+		if cfg.APIURL != nil {
+			c.BaseURL = cfg.APIURL.String()
 		}
-		clientCfg = stytchclient.Config{ProjectID: m.emu.ProjectID(), Secret: m.emu.Secret(), BaseURL: m.emuURL, Timeout: cfg.StytchTimeout}
-		dev = devMode(cfg.PublicURL.String(), m.emu.Demo())
+		return c, nil, nil
 	}
-	var reg *metrics.Registry
-	if cfg.MetricsAddr != "" {
-		reg = metrics.New()
-		clientCfg.Observe = reg.ObserveStytch
+	if err := m.openEmulator(); err != nil {
+		return stytchclient.Config{}, nil, err
+	}
+	c := stytchclient.Config{ProjectID: m.emu.ProjectID(), Secret: m.emu.Secret(), BaseURL: m.emuURL, Timeout: cfg.StytchTimeout}
+	return c, devMode(cfg.PublicURL.String(), m.emu.Demo()), nil
+}
+
+// newApp makes the Stytch client and the application. Errors here come
+// from the configuration (exit status 2), except a metrics address that
+// cannot be listened on.
+func (m *Main) newApp(clientCfg stytchclient.Config, dev *handlers.DevMode) (http.Handler, *stytchclient.Client, error) {
+	reg, err := m.instrument(&clientCfg)
+	if err != nil {
+		return nil, nil, err
 	}
 	client, err := stytchclient.New(clientCfg)
 	if err != nil {
-		m.Close()
-		return configError{err}
+		return nil, nil, configError{err}
 	}
 	opts, err := m.appOptions(client, dev)
 	if err != nil {
-		m.Close()
-		return configError{err}
+		return nil, nil, configError{err}
 	}
 	opts.Metrics = reg
-	if reg != nil {
-		if err := m.openMetrics(reg); err != nil {
-			m.Close()
-			return err
-		}
-	}
 	h, err := handlers.New(opts)
 	if err != nil {
-		m.Close()
-		return configError{err}
+		return nil, nil, configError{err}
 	}
-	if m.emu != nil {
-		// The dev endpoints (outbox, clock, faults) also answer on the
-		// app's own address, so the outbox works wherever the app does.
-		mux := http.NewServeMux()
-		mux.Handle("/dev/", m.emu.Handler())
-		mux.Handle("/", h)
-		h = mux
+	return h, client, nil
+}
+
+// instrument serves metrics when METRICS_ADDR is set and has the Stytch
+// client report its calls to them; the registry is nil otherwise.
+func (m *Main) instrument(clientCfg *stytchclient.Config) (*metrics.Registry, error) {
+	if m.Config.MetricsAddr == "" {
+		return nil, nil
 	}
-	m.server = &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
-	}
-	go func() {
-		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			m.Logger.Error("server stopped", "err", err)
-		}
-	}()
-	if dev != nil {
-		m.Logger.Info("mfaportal is running on the built-in Stytch emulator (no STYTCH_PROJECT_ID/STYTCH_SECRET set): codes and magic links appear in the dev outbox",
-			"app", cfg.PublicURL.String(), "outbox", dev.OutboxURL, "emulator", m.emuURL)
-	} else {
-		m.Logger.Info("mfaportal is running", "app", cfg.PublicURL.String(), "stytch", client.BaseURL())
-	}
-	return nil
+	reg := metrics.New()
+	clientCfg.Observe = reg.ObserveStytch
+	return reg, m.openMetrics(reg)
 }
 
 // appOptions turns the configuration into the application's options.
@@ -239,13 +232,38 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 		SecureCookies:  cfg.CookieSecure,
 		SMSPolicy:      policy,
 		DefaultRegion:  cfg.DefaultRegion,
-		FrameAncestors: strings.Fields(strings.ReplaceAll(cfg.FrameAnc, ",", " ")),
-		// Checked by handlers.New: each must be an origin.
-		ReturnToOrigins: strings.Fields(strings.ReplaceAll(cfg.ReturnTo, ",", " ")),
+		FrameAncestors: cfg.FrameAnc,
+		// Checked by LoadConfig, and by handlers.New: each must be an origin.
+		ReturnToOrigins: cfg.ReturnTo,
 		ResendCooldown:  cfg.Cooldown,
 		Now:             now,
 		Dev:             dev,
 	}, nil
+}
+
+// serve answers on the app's listener. With the emulator, its dev
+// endpoints (outbox, clock, faults) answer there too, so the outbox works
+// wherever the app does.
+func (m *Main) serve(h http.Handler) {
+	if m.emu != nil {
+		mux := http.NewServeMux()
+		mux.Handle("/dev/", m.emu.Handler())
+		mux.Handle("/", h)
+		h = mux
+	}
+	m.server = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := m.server.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("server stopped", "err", err)
+		}
+	}()
 }
 
 func (m *Main) openEmulator() error {

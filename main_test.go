@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mfaportal/mfaportal/internal/logging"
 )
 
 func writeFile(name, s string) error { return os.WriteFile(name, []byte(s), 0o600) }
@@ -35,12 +37,12 @@ func (s *syncBuffer) String() string {
 // TestMainStartsOnTheEmulator: no credentials → the built-in emulator,
 // /healthz answers, the log says where the outbox is, and shutdown is clean.
 func TestMainStartsOnTheEmulator(t *testing.T) {
-	cfg, err := LoadConfig(env(map[string]string{"ADDR": "127.0.0.1:0"}))
+	cfg, err := LoadConfig(mapEnv(map[string]string{"ADDR": "127.0.0.1:0"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	m := &Main{Config: cfg, Logger: newLogger(cfg, &logs)}
+	m := &Main{Config: cfg, Logger: logging.New(&logs, cfg.LogFormat, cfg.LogLevel)}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -92,14 +94,14 @@ func TestRunExitsOnSignal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var stderr syncBuffer
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, env(nil), io.Discard, &stderr) }()
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, mapEnv(nil), io.Discard, &stderr) }()
 	cancel()
 	select {
 	case code := <-done:
 		if code != 0 {
 			t.Fatalf("exit status %d, stderr:\n%s", code, stderr.String())
 		}
-		// Log lines are batched; none may be lost when run returns.
+		// Log lines go straight to stderr: none may be lost when run returns.
 		if !strings.Contains(stderr.String(), "mfaportal is running") {
 			t.Errorf("the start-up line was not written before exit; stderr:\n%s", stderr.String())
 		}
@@ -110,7 +112,7 @@ func TestRunExitsOnSignal(t *testing.T) {
 
 func TestRunBadConfigExits2(t *testing.T) {
 	var stderr syncBuffer
-	code := run(context.Background(), nil, env(map[string]string{"PORT": "eighty"}), io.Discard, &stderr)
+	code := run(context.Background(), nil, mapEnv(map[string]string{"PORT": "eighty"}), io.Discard, &stderr)
 	if code != 2 {
 		t.Fatalf("exit status %d, want 2", code)
 	}
@@ -128,7 +130,7 @@ func TestEmulatorCommand(t *testing.T) {
 	out := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"emulator", "-addr", "127.0.0.1:0", "-project-id", "project-test-cmd", "-secret", "secret-test-cmd"}, env(nil), out, io.Discard)
+		done <- run(ctx, []string{"emulator", "-addr", "127.0.0.1:0", "-project-id", "project-test-cmd", "-secret", "secret-test-cmd"}, mapEnv(nil), out, io.Discard)
 	}()
 	var base string
 	for i := 0; i < 200 && base == ""; i++ {
@@ -160,7 +162,7 @@ func TestEmulatorCommand(t *testing.T) {
 
 func TestRunBadReturnToOriginsExits2(t *testing.T) {
 	var stderr syncBuffer
-	code := run(context.Background(), nil, env(map[string]string{"RETURN_TO_ORIGINS": "https://portal.example.com,evil.example/path"}), io.Discard, &stderr)
+	code := run(context.Background(), nil, mapEnv(map[string]string{"RETURN_TO_ORIGINS": "https://portal.example.com,evil.example/path"}), io.Discard, &stderr)
 	if code != 2 || !strings.Contains(stderr.String(), "RETURN_TO_ORIGINS") {
 		t.Fatalf("exit status %d, stderr %q; want 2 naming RETURN_TO_ORIGINS", code, stderr.String())
 	}
@@ -169,11 +171,11 @@ func TestRunBadReturnToOriginsExits2(t *testing.T) {
 // METRICS_ADDR serves Prometheus metrics on their own address: requests by
 // route and Stytch calls by endpoint.
 func TestMetrics(t *testing.T) {
-	cfg, err := LoadConfig(env(map[string]string{"ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0"}))
+	cfg, err := LoadConfig(mapEnv(map[string]string{"ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Main{Config: cfg, Logger: newLogger(cfg, io.Discard)}
+	m := &Main{Config: cfg, Logger: logging.New(io.Discard, cfg.LogFormat, cfg.LogLevel)}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -225,8 +227,8 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestMetricsOffByDefault(t *testing.T) {
-	cfg, _ := LoadConfig(env(map[string]string{"ADDR": "127.0.0.1:0"}))
-	m := &Main{Config: cfg, Logger: newLogger(cfg, io.Discard)}
+	cfg, _ := LoadConfig(mapEnv(map[string]string{"ADDR": "127.0.0.1:0"}))
+	m := &Main{Config: cfg, Logger: logging.New(io.Discard, cfg.LogFormat, cfg.LogLevel)}
 	if err := m.Open(); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
@@ -67,9 +68,9 @@ func (a *app) handleError(err error, c echo.Context) {
 	ctx := c.Request().Context()
 	switch {
 	case pe.status >= 500:
-		a.log.ErrorContext(ctx, "request failed", "request_id", middleware.RequestID(ctx), "path", c.Request().URL.Path, "status", pe.status, "err", err)
+		a.log.ErrorContext(ctx, "request failed", "request_id", logging.RequestID(ctx), "path", c.Request().URL.Path, "status", pe.status, "err", err)
 	case pe.status != http.StatusNotFound:
-		a.log.InfoContext(ctx, "request refused", "request_id", middleware.RequestID(ctx), "path", c.Request().URL.Path, "status", pe.status, "err", err)
+		a.log.InfoContext(ctx, "request refused", "request_id", logging.RequestID(ctx), "path", c.Request().URL.Path, "status", pe.status, "err", err)
 	}
 	p := a.page(c, pe.heading, a.session(c))
 	v := views.ErrorPage{

@@ -49,6 +49,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
@@ -228,6 +229,9 @@ func newApp(opts Options) (*app, error) {
 	if err := a.embedOptions(opts); err != nil {
 		return nil, err
 	}
+	// Whatever logger the host hands in, secrets and whole phone numbers
+	// never reach its output (once, if it already redacts).
+	a.log = slog.New(logging.Redacting(a.log.Handler()))
 	if a.static, err = newStaticFiles(a.base + "/static/"); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/views"
@@ -53,7 +54,7 @@ func (a *app) page(c echo.Context, title string, s *session.State) views.Page {
 		Title:     title,
 		BasePath:  a.base,
 		Static:    a.static.URL,
-		RequestID: middleware.RequestID(c.Request().Context()),
+		RequestID: logging.RequestID(c.Request().Context()),
 		Now:       a.now().Unix(),
 		// The host logs members in and out: no "Log out" of ours.
 		HostManaged: a.host != nil,

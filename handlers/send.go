@@ -143,7 +143,7 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 	case err != nil:
 		return err
 	}
-	a.log.InfoContext(ctx, "code sent", "flow", kind, "member_id", s.MemberID, "phone", phone.MaskForLog(num.E164))
+	a.log.InfoContext(ctx, "code sent", "flow", kind, "member_id", s.MemberID, "phone", num.E164) // the logger masks it
 	if err := a.save(c, s); err != nil {
 		return err
 	}

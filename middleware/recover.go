@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+
+	"github.com/mfaportal/mfaportal/internal/logging"
 )
 
 // Recover turns a panic in a handler into a logged stack trace on the
@@ -31,7 +33,7 @@ func Recover(logger *slog.Logger, onPanic func(w http.ResponseWriter, r *http.Re
 				logger.LogAttrs(r.Context(), slog.LevelError, "panic",
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
-					slog.String("request_id", RequestID(r.Context())),
+					slog.String("request_id", logging.RequestID(r.Context())),
 					slog.String("panic", fmt.Sprint(p)),
 					slog.String("stack", string(debug.Stack())),
 				)

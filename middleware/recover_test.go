@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/internal/logging"
 )
 
 func TestRecover(t *testing.T) {
@@ -23,7 +25,7 @@ func TestRecover(t *testing.T) {
 		{"custom page", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusInternalServerError)
-			w.Write([]byte("<h1>Sorry</h1> " + RequestID(r.Context())))
+			w.Write([]byte("<h1>Sorry</h1> " + logging.RequestID(r.Context())))
 		}, "<h1>Sorry</h1> req-12345678", "text/html; charset=utf-8"},
 	}
 	for _, tt := range tests {
@@ -106,7 +108,7 @@ func TestRecoverPassesAbortHandler(t *testing.T) {
 // echo.WrapMiddleware, over a real server.
 func TestEchoStack(t *testing.T) {
 	var logs bytes.Buffer
-	logger := slog.New(NewRedactingHandler(slog.NewJSONHandler(&logs, nil)))
+	logger := logging.New(&logs, "json", slog.LevelInfo)
 	e := echo.New()
 	e.Use(echo.WrapMiddleware(RequestLog(logger)))
 	e.Use(echo.WrapMiddleware(Recover(logger, nil)))
@@ -117,7 +119,7 @@ func TestEchoStack(t *testing.T) {
 		if err := c.Request().ParseForm(); IsTooLarge(err) {
 			return c.String(http.StatusRequestEntityTooLarge, "too large")
 		}
-		return c.String(http.StatusOK, "id="+RequestID(c.Request().Context()))
+		return c.String(http.StatusOK, "id="+logging.RequestID(c.Request().Context()))
 	})
 	srv := httptest.NewServer(e)
 	defer srv.Close()

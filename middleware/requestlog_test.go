@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -10,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mfaportal/mfaportal/internal/logging"
 )
 
 // logLines decodes the JSON log lines in buf.
@@ -34,7 +35,7 @@ func TestRequestLogLine(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(&buf, nil))
 	var seenID string
 	h := RequestLog(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seenID = RequestID(r.Context())
+		seenID = logging.RequestID(r.Context())
 		w.WriteHeader(http.StatusSeeOther)
 		w.Write([]byte("see other"))
 	}))
@@ -94,7 +95,7 @@ func TestRequestLogRequestID(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var seen string
 			h := RequestLog(slog.New(slog.DiscardHandler))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				seen = RequestID(r.Context())
+				seen = logging.RequestID(r.Context())
 			}))
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
 			if tt.incoming != "" {
@@ -112,125 +113,5 @@ func TestRequestLogRequestID(t *testing.T) {
 				t.Errorf("id = %q, want a fresh random id", seen)
 			}
 		})
-	}
-}
-
-func TestWithRequestID(t *testing.T) {
-	if got := RequestID(context.Background()); got != "" {
-		t.Errorf("RequestID of a bare context = %q", got)
-	}
-	if got := RequestID(WithRequestID(context.Background(), "job-12345678")); got != "job-12345678" {
-		t.Errorf("RequestID = %q", got)
-	}
-}
-
-func TestRedactToken(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"123456", "…(6 chars)"},
-		{"mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q", "mZAY…(44 chars)"},
-	}
-	for _, tt := range tests {
-		if got := RedactToken(tt.in); got != tt.want {
-			t.Errorf("RedactToken(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-// secretValue is what every redacted attribute holds in the tests.
-const secretValue = "s3cr3t-VALUE-that-must-not-appear"
-
-func TestRedactingHandlerSecrets(t *testing.T) {
-	keys := []string{"token", "session_token", "session_jwt", "intermediate_session_token", "code", "jwt",
-		"secret", "password", "authorization", "cookie", "set-cookie",
-		"Token", "SESSION_TOKEN", "Authorization", "Cookie", "magic_link_token", "csrf_token", "stytch_secret"}
-	for _, key := range keys {
-		t.Run(key, func(t *testing.T) {
-			var buf bytes.Buffer
-			slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, nil))).Info("event", key, secretValue)
-			if strings.Contains(buf.String(), secretValue) {
-				t.Fatalf("secret logged under %q: %s", key, buf.String())
-			}
-			if l := logLines(t, &buf); l[0][key] != "[redacted]" {
-				t.Errorf("%s = %v, want [redacted]", key, l[0][key])
-			}
-		})
-	}
-}
-
-type memberLog struct{ token string }
-
-func (m memberLog) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("member_id", "member-1"), slog.String("session_token", m.token))
-}
-
-func TestRedactingHandlerEverywhere(t *testing.T) {
-	tests := []struct {
-		name string
-		log  func(l *slog.Logger)
-	}{
-		{"With", func(l *slog.Logger) { l.With("session_jwt", secretValue).Info("x") }},
-		{"group attr", func(l *slog.Logger) { l.Info("x", slog.Group("stytch", "token", secretValue)) }},
-		{"WithGroup", func(l *slog.Logger) { l.WithGroup("req").Info("x", "password", secretValue) }},
-		{"LogValuer", func(l *slog.Logger) { l.Info("x", "member", memberLog{secretValue}) }},
-		{"secret key holding a group", func(l *slog.Logger) { l.Info("x", slog.Group("cookie", "value", secretValue)) }},
-		{"non-string value", func(l *slog.Logger) { l.Info("x", "code", []string{secretValue}) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, newHandler := range []func(*bytes.Buffer) slog.Handler{
-				func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
-				func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
-			} {
-				var buf bytes.Buffer
-				tt.log(slog.New(NewRedactingHandler(newHandler(&buf))))
-				if strings.Contains(buf.String(), secretValue) {
-					t.Errorf("secret logged: %s", buf.String())
-				}
-				if !strings.Contains(buf.String(), "[redacted]") {
-					t.Errorf("no [redacted] marker: %s", buf.String())
-				}
-			}
-		})
-	}
-}
-
-func TestRedactingHandlerPhones(t *testing.T) {
-	tests := []struct {
-		key  string
-		in   any
-		want string
-	}{
-		{"phone", "+14155550123", "+1******0123"},
-		{"phone_number", "+447700900123", "+44******0123"},
-		{"mfa_phone_number", "+353871234567", "+353*****4567"},
-		{"Phone_Number", "+33 6 12 34 56 78", "+33*****5678"},
-		{"phone", "+79161234567", "+7******4567"},
-		{"phone", "(415) 555-0123", "******0123"},
-		{"phone", "+1555", "+1***"},
-		{"phone", "12345", "*****"},
-		{"phone", "", ""},
-		{"phone", 14155550123, "*******0123"},
-	}
-	for _, tt := range tests {
-		var buf bytes.Buffer
-		slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, nil))).Info("sms", tt.key, tt.in)
-		if got := logLines(t, &buf)[0][tt.key]; got != tt.want {
-			t.Errorf("%s=%v logged as %v, want %q", tt.key, tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestRedactingHandlerKeepsOtherAttrs(t *testing.T) {
-	var buf bytes.Buffer
-	l := slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	l.Info("dropped")
-	if l.Enabled(context.Background(), slog.LevelInfo) || buf.Len() != 0 {
-		t.Fatal("level of the wrapped handler not honoured")
-	}
-	l.Warn("kept", "member_id", "member-1", "status", 429, "request_id", "abcd1234")
-	got := logLines(t, &buf)[0]
-	if got["member_id"] != "member-1" || got["status"] != float64(429) || got["request_id"] != "abcd1234" {
-		t.Errorf("ordinary attributes changed: %v", got)
 	}
 }

@@ -129,14 +129,3 @@ func RandomKeys() []KeyPair {
 	rand.Read(p.BlockKey)
 	return []KeyPair{p}
 }
-
-// FormatKeys is the inverse of ParseKeys, for handing keys to another
-// process (the load script does): unpadded URL-safe base64, which survives
-// shells and .env files without quoting.
-func FormatKeys(pairs []KeyPair) string {
-	parts := make([]string, len(pairs))
-	for i, p := range pairs {
-		parts[i] = base64.RawURLEncoding.EncodeToString(p.HashKey) + ":" + base64.RawURLEncoding.EncodeToString(p.BlockKey)
-	}
-	return strings.Join(parts, ",")
-}

@@ -1,4 +1,4 @@
-package middleware
+package logging
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 
 func TestRequestIDHandlerAddsTheID(t *testing.T) {
 	var buf bytes.Buffer
-	log := slog.New(NewRequestIDHandler(slog.NewJSONHandler(&buf, nil)))
+	log := slog.New(withRequestID(slog.NewJSONHandler(&buf, nil)))
 	ctx := WithRequestID(context.Background(), "req-12345678")
 
 	log.InfoContext(ctx, "code sent", "member_id", "m1")
@@ -37,5 +37,14 @@ func TestRequestIDHandlerAddsTheID(t *testing.T) {
 	}
 	if _, ok := lines[2]["request_id"]; ok {
 		t.Errorf("a line outside any request got an id: %v", lines[2])
+	}
+}
+
+func TestWithRequestID(t *testing.T) {
+	if got := RequestID(context.Background()); got != "" {
+		t.Errorf("RequestID of a bare context = %q", got)
+	}
+	if got := RequestID(WithRequestID(context.Background(), "job-12345678")); got != "job-12345678" {
+		t.Errorf("RequestID = %q", got)
 	}
 }
