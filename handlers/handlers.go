@@ -53,6 +53,7 @@ import (
 	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
+	"github.com/mfaportal/mfaportal/store"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
@@ -103,6 +104,11 @@ type Options struct {
 	Now func() time.Time
 
 	Dev *DevMode // set when running on the built-in emulator
+
+	// Store keeps the server-side state: abuse limits and one-time flow
+	// records. Replicas must share one (store.NewRedis); nil keeps it in
+	// this process's memory.
+	Store store.Store
 
 	// HostSession, when set, takes the member's Stytch session from the
 	// site mfaportal is mounted in, instead of mfaportal's login pages.
@@ -158,6 +164,7 @@ type app struct {
 	now       func() time.Time
 	dev       *DevMode
 	static    *staticFiles
+	store     store.Store
 	echo      *echo.Echo // for error pages rendered outside the router (refuse)
 	metrics   *metrics.Registry
 
@@ -232,6 +239,10 @@ func newApp(opts Options) (*app, error) {
 	// Whatever logger the host hands in, secrets and whole phone numbers
 	// never reach its output (once, if it already redacts).
 	a.log = slog.New(logging.Redacting(a.log.Handler()))
+	a.store = opts.Store
+	if a.store == nil {
+		a.store = store.NewMemory(a.now)
+	}
 	if a.static, err = newStaticFiles(a.base + "/static/"); err != nil {
 		return nil, err
 	}
