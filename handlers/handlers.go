@@ -63,6 +63,7 @@ import (
 type Stytch interface {
 	SendSMS(ctx context.Context, req stytchclient.SendSMSRequest) (*stytchclient.SendSMSResponse, error)
 	AuthenticateSMS(ctx context.Context, req stytchclient.AuthenticateSMSRequest) (*stytchclient.AuthenticateSMSResponse, error)
+	GetMember(ctx context.Context, organizationID, memberID string) (*stytchclient.MemberResponse, error)
 	DeleteMFAPhoneNumber(ctx context.Context, organizationID, memberID string, as stytchclient.MemberAuth) (*stytchclient.MemberResponse, error)
 	LoginOrSignup(ctx context.Context, req stytchclient.LoginOrSignupRequest) (*stytchclient.LoginOrSignupResponse, error)
 	AuthenticateMagicLink(ctx context.Context, req stytchclient.AuthenticateMagicLinkRequest) (*stytchclient.AuthenticateMagicLinkResponse, error)

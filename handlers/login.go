@@ -119,7 +119,8 @@ func (a *app) authenticate(c echo.Context) error {
 	if c.QueryParam("stytch_token_type") != "multi_tenant_magic_links" || token == "" {
 		return a.linkProblem(c, "That sign-in link is incomplete. Enter your e-mail address to get a new one.")
 	}
-	res, err := a.stytch.AuthenticateMagicLink(c.Request().Context(), stytchclient.AuthenticateMagicLinkRequest{
+	ctx := c.Request().Context()
+	res, err := a.stytch.AuthenticateMagicLink(ctx, stytchclient.AuthenticateMagicLinkRequest{
 		MagicLinksToken: token,
 		Locale:          smsLocale(c.Request().Header.Get("Accept-Language")),
 	})
@@ -139,32 +140,27 @@ func (a *app) authenticate(c echo.Context) error {
 			setProfile(s, res.Member, res.Organization, res.MemberSession.Roles)
 		}
 		s.Flash = "You're logged in."
-		if err := a.sessions.Save(c.Response(), c.Request(), s); err != nil {
-			return err
-		}
-		return a.redirect(c, "/")
+		return a.saveAndRedirect(c, s, "/")
 	}
 	// MFA applies: keep the intermediate session token, only in the cookie.
 	s.IntermediateSessionToken = res.IntermediateSessionToken
-	next := "/verify"
+	until := a.now().Add(loginTTL)
 	switch {
 	case res.MFARequired != nil && res.MFARequired.SecondaryAuthInitiated == "sms_otp":
-		s.Flow = a.newCodeFlow(flowLogin, res.Member.MFAPhoneNumber)
-		s.Flow.AutoSent = true
+		a.startFlow(ctx, s, &session.Flow{Kind: flowLogin, Until: until, AutoSent: true})
+		a.codeSent(s.Flow, res.Member.MFAPhoneNumber)
 	case res.Member.MFAPhoneNumber != "":
 		// Stytch did not text a code on its own (the member's default
 		// method is another one): text it now.
-		if err := a.sendCode(c, s, flowLogin, ""); err != nil {
+		a.startFlow(ctx, s, &session.Flow{Kind: flowLogin, Until: until})
+		if err := a.sendCode(c, s, ""); err != nil {
 			return err
 		}
 	default:
-		s.Flow = &session.Flow{Kind: flowLoginEnroll}
-		next = "/login/phone"
+		a.startFlow(ctx, s, &session.Flow{Kind: flowLoginEnroll, Until: until})
+		return a.saveAndRedirect(c, s, "/login/phone")
 	}
-	if err := a.sessions.Save(c.Response(), c.Request(), s); err != nil {
-		return err
-	}
-	return a.redirect(c, next)
+	return a.saveAndRedirect(c, s, "/verify")
 }
 
 func (a *app) linkProblem(c echo.Context, notice string) error {

@@ -61,6 +61,6 @@ func (a *app) removeOldPhone(c echo.Context, s *session.State) error {
 	}
 	a.log.InfoContext(ctx, "mfa phone removed", "member_id", s.MemberID, "request_id", res.RequestID)
 	setProfile(s, res.Member, res.Organization, adminRoles(s))
-	s.Flow = &session.Flow{Kind: flowReplace}
+	a.startFlow(ctx, s, &session.Flow{Kind: flowReplace})
 	return a.saveAndRedirect(c, s, "/enroll")
 }

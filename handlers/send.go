@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,17 +14,12 @@ import (
 	"github.com/mfaportal/mfaportal/views"
 )
 
-// newCodeFlow records that a code was just texted: the server's clock
-// decides the cooldown and the expiry, so reloads cannot cheat them.
-func (a *app) newCodeFlow(kind, e164 string) *session.Flow {
+// codeSent stamps the flow with a code just texted to e164: the server's
+// clock decides the cooldown and the expiry, so reloads cannot cheat them.
+func (a *app) codeSent(f *session.Flow, e164 string) {
 	now := a.now()
-	return &session.Flow{
-		Kind:          kind,
-		PhoneE164:     e164,
-		CodeSentAt:    now,
-		CodeExpiresAt: now.Add(codeLifetime),
-		ResendAfter:   now.Add(a.cooldown),
-	}
+	f.PhoneE164 = e164
+	f.CodeSentAt, f.CodeExpiresAt, f.ResendAfter = now, now.Add(codeLifetime), now.Add(a.cooldown)
 }
 
 // sessionArgs puts the right credential on an SMS call: the intermediate
@@ -38,9 +35,9 @@ func sessionArgs(s *session.State) (ist, token, jwt string) {
 	return "", s.SessionToken, ""
 }
 
-// sendCode texts a code to e164 (or, with e164 "", to the phone the member
-// already has) and starts the flow's code step.
-func (a *app) sendCode(c echo.Context, s *session.State, kind, e164 string) error {
+// sendCode texts a code for s.Flow to e164 (or, with e164 "", to the
+// phone the member already has) and starts the flow's code step.
+func (a *app) sendCode(c echo.Context, s *session.State, e164 string) error {
 	ist, token, jwt := sessionArgs(s)
 	res, err := a.stytch.SendSMS(c.Request().Context(), stytchclient.SendSMSRequest{
 		OrganizationID:           s.OrganizationID,
@@ -55,20 +52,18 @@ func (a *app) sendCode(c echo.Context, s *session.State, kind, e164 string) erro
 		return err
 	}
 	setProfile(s, res.Member, res.Organization, adminRoles(s))
-	s.Flow = a.newCodeFlow(kind, res.Member.MFAPhoneNumber)
+	a.codeSent(s.Flow, res.Member.MFAPhoneNumber)
 	return nil
 }
 
 // codeToCurrentPhone texts a code to the phone the member already has and
 // moves on to the code page.
 func (a *app) codeToCurrentPhone(c echo.Context, s *session.State, kind string) error {
-	if err := a.sendCode(c, s, kind, ""); err != nil {
+	a.startFlow(c.Request().Context(), s, &session.Flow{Kind: kind})
+	if err := a.sendCode(c, s, ""); err != nil {
 		return err
 	}
-	if err := a.save(c, s); err != nil {
-		return err
-	}
-	return a.redirect(c, "/verify")
+	return a.saveAndRedirect(c, s, "/verify")
 }
 
 // renderPhone shows the country and number form.
@@ -124,15 +119,14 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 		return err
 	}
 	ctx := c.Request().Context()
-	// A number linked earlier but never confirmed would block a different
-	// one: Stytch links a number when it texts it. Remove it first.
-	if p := s.Profile; p != nil && p.Phone != "" && !p.PhoneVerified && p.Phone != num.E164 {
-		if _, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s)); err != nil {
-			return err
-		}
-		p.Phone = ""
+	if err := a.newPhoneFlow(c, s, kind); err != nil {
+		return err
 	}
-	err = a.sendCode(c, s, kind, num.E164)
+	// A number linked earlier but never confirmed would block this one.
+	if err := a.dropUnconfirmedPhone(ctx, s, func(p string) bool { return p != num.E164 }); err != nil {
+		return err
+	}
+	err = a.sendCode(c, s, num.E164)
 	switch {
 	case stytchclient.IsErrorType(err, stytchclient.ErrDuplicateMemberPhoneNumber):
 		return a.renderPhone(c, s, purpose, region, number, views.Errors{{Field: "number",
@@ -144,10 +138,51 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 		return err
 	}
 	a.log.InfoContext(ctx, "code sent", "flow", kind, "member_id", s.MemberID, "phone", num.E164) // the logger masks it
-	if err := a.save(c, s); err != nil {
+	return a.saveAndRedirect(c, s, "/verify")
+}
+
+// newPhoneFlow starts the flow for a number typed on the phone form. A
+// login's flow must still hold its record, which lives no longer than the
+// intermediate session: an old cookie replayed later changes nothing.
+func (a *app) newPhoneFlow(c echo.Context, s *session.State, kind string) error {
+	ctx := c.Request().Context()
+	if !flows[kind].inLogin {
+		a.startFlow(ctx, s, &session.Flow{Kind: kind})
+		return nil
+	}
+	var until time.Time
+	if s.Flow != nil {
+		until = s.Flow.Until
+	}
+	if err := a.takeFlow(ctx, s); err != nil {
+		if err == errStepExpired {
+			return a.endSession(c, "Logging in took too long, so we stopped it for your security. Please log in again.")
+		}
 		return err
 	}
-	return a.redirect(c, "/verify")
+	a.startFlow(ctx, s, &session.Flow{Kind: kind, Until: until})
+	return nil
+}
+
+// dropUnconfirmedPhone removes the number Stytch linked when it was
+// texted but that was never confirmed, when drop says so of it. What
+// counts is Stytch's record now, never the cookie's copy.
+func (a *app) dropUnconfirmedPhone(ctx context.Context, s *session.State, drop func(e164 string) bool) error {
+	res, err := a.stytch.GetMember(ctx, s.OrganizationID, s.MemberID)
+	if err != nil {
+		return err
+	}
+	m := res.Member
+	if m.MFAPhoneNumber == "" || m.MFAPhoneNumberVerified || !drop(m.MFAPhoneNumber) {
+		return nil
+	}
+	if _, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s)); err != nil {
+		return err
+	}
+	if s.Profile != nil {
+		s.Profile.Phone, s.Profile.PhoneVerified = "", false
+	}
+	return nil
 }
 
 // memberAuth runs a Stytch call as the member, so Stytch's RBAC applies.

@@ -21,12 +21,24 @@ func (a *app) session(c echo.Context) *session.State {
 		return s
 	}
 	s := a.sessions.Load(c.Request())
+	if s.FlowID != "" {
+		if err := a.loadFlow(c.Request().Context(), s); err != nil {
+			c.Set(flowStoreError, storeDown(err))
+		}
+	}
 	c.Set(sessionKey, s)
 	return s
 }
 
-// save writes the session cookie; its error is never ignored.
+// save writes the flow's record, if it has a new one, and the session
+// cookie; its error is never ignored.
 func (a *app) save(c echo.Context, s *session.State) error {
+	if err := a.writeFlow(c.Request().Context(), s); err != nil {
+		return err
+	}
+	if s.Flow == nil && flowLoadError(c) == nil {
+		s.FlowID = "" // the flow is over, or its record is gone
+	}
 	return a.sessions.Save(c.Response(), c.Request(), s)
 }
 

@@ -21,8 +21,15 @@ func (a *app) codeSession(c echo.Context) (*session.State, flow, error) {
 	if err != nil {
 		return nil, flow{}, err
 	}
+	if err := flowLoadError(c); err != nil {
+		return nil, flow{}, err
+	}
 	f, ok := currentFlow(s)
 	switch {
+	case !ok && s.FlowID != "" && s.InLogin():
+		return nil, flow{}, a.endSession(c, "Logging in took too long, so we stopped it for your security. Please log in again.")
+	case !ok && s.FlowID != "" && c.Request().Method == http.MethodPost:
+		return nil, flow{}, errStepExpired
 	case !ok:
 		return nil, flow{}, redirectTo("/")
 	case s.Flow.PhoneE164 == "" && f.phoneForm != "":
@@ -95,28 +102,17 @@ func (a *app) verifyCode(c echo.Context) error {
 		v.Errors = views.Errors{{Field: "code", Message: "This code has expired. Ask for a new one below."}}
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
+	// This step may run once: a replayed cookie, or another tab that got
+	// here first, finds the record gone.
+	ctx := c.Request().Context()
+	if err := a.takeFlow(ctx, s); err != nil {
+		return err
+	}
 	req := stytchclient.AuthenticateSMSRequest{OrganizationID: s.OrganizationID, MemberID: s.MemberID, Code: code, SetMFAEnrollment: f.enrollment}
 	req.IntermediateSessionToken, req.SessionToken, req.SessionJWT = sessionArgs(s)
-	ctx := c.Request().Context()
 	res, err := a.stytch.AuthenticateSMS(ctx, req)
-	switch {
-	case stytchclient.IsErrorType(err, stytchclient.ErrOTPCodeNotFound):
-		v.Errors = views.Errors{{Field: "code", Message: "That code isn't right. Check the latest text message and try again."}}
-		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
-	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthOTPCode):
-		v.Expired = true
-		v.Errors = views.Errors{{Field: "code", Message: "That code has expired or was already used. Ask for a new one below."}}
-		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
-	case stytchclient.IsErrorType(err, stytchclient.ErrUserLockLimitReached):
-		v.Locked = true
-		v.LockedUntil = a.now().Add(time.Hour).UTC().Format("15:04 UTC")
-		return a.render(c, http.StatusTooManyRequests, v.Page, views.CodeContent(v))
-	case stytchclient.IsErrorType(err, stytchclient.ErrIntermediateSessionNotFound):
-		return a.endSession(c, "Logging in took too long, so we stopped it for your security. Please log in again.")
-	case stytchclient.IsErrorType(err, stytchclient.ErrSessionNotFound):
-		return a.endSession(c, "Your session has ended. Please log in again.")
-	case err != nil:
-		return withRetry(err, "/verify", "Back to the code")
+	if err != nil {
+		return a.codeRefused(c, s, v, err)
 	}
 	a.setTokens(s, res.SessionToken, res.SessionJWT, res.MemberSession)
 	var roles []string
@@ -127,6 +123,34 @@ func (a *app) verifyCode(c echo.Context) error {
 	a.log.InfoContext(ctx, "code confirmed", "flow", s.Flow.Kind, "member_id", s.MemberID)
 	s.Flow = nil
 	return f.done(a, c, s, res.Member)
+}
+
+// codeRefused answers a code Stytch did not accept. The flow goes on (a
+// new record, so the member can try again) unless the login or session
+// behind it has ended.
+func (a *app) codeRefused(c echo.Context, s *session.State, v views.CodePage, err error) error {
+	status := http.StatusOK
+	switch {
+	case stytchclient.IsErrorType(err, stytchclient.ErrIntermediateSessionNotFound):
+		return a.endSession(c, "Logging in took too long, so we stopped it for your security. Please log in again.")
+	case stytchclient.IsErrorType(err, stytchclient.ErrSessionNotFound):
+		return a.endSession(c, "Your session has ended. Please log in again.")
+	case stytchclient.IsErrorType(err, stytchclient.ErrOTPCodeNotFound):
+		v.Errors = views.Errors{{Field: "code", Message: "That code isn't right. Check the latest text message and try again."}}
+	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthOTPCode):
+		v.Expired = true
+		v.Errors = views.Errors{{Field: "code", Message: "That code has expired or was already used. Ask for a new one below."}}
+	case stytchclient.IsErrorType(err, stytchclient.ErrUserLockLimitReached):
+		v.Locked, status = true, http.StatusTooManyRequests
+		v.LockedUntil = a.now().Add(time.Hour).UTC().Format("15:04 UTC")
+	}
+	if serr := a.save(c, s); serr != nil {
+		return serr
+	}
+	if v.Errors == nil && !v.Locked {
+		return withRetry(err, "/verify", "Back to the code")
+	}
+	return a.render(c, status, v.Page, views.CodeContent(v))
 }
 
 // verifyResend texts a new code once the cooldown has passed.
@@ -140,11 +164,17 @@ func (a *app) verifyResend(c echo.Context) error {
 		v.Errors = views.Errors{{Field: "code", Message: fmt.Sprintf("You can ask for a new code in %d s.", v.ResendIn)}}
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
+	if err := a.takeFlow(c.Request().Context(), s); err != nil {
+		return err
+	}
 	number := ""
 	if f.newPhone {
 		number = s.Flow.PhoneE164
 	}
-	if err := a.sendCode(c, s, s.Flow.Kind, number); err != nil {
+	if err := a.sendCode(c, s, number); err != nil {
+		if serr := a.save(c, s); serr != nil { // the flow goes on: the member may try again
+			return serr
+		}
 		return withRetry(err, "/verify", "Back to the code")
 	}
 	s.Flash = "We sent a new code to " + phone.Mask(s.Flow.PhoneE164) + ". Earlier codes no longer work."
@@ -159,10 +189,12 @@ func (a *app) verifyCancel(c echo.Context) error {
 		return err
 	}
 	f, ok := currentFlow(s)
-	if !ok {
+	switch {
+	case !ok && s.FlowID != "" && !s.InLogin():
+		return errStepExpired
+	case !ok && !s.InLogin():
 		return a.redirect(c, "/")
-	}
-	if f.inLogin {
+	case !ok || f.inLogin:
 		if err := a.startOver(c, "Logging in was cancelled."); err != nil {
 			return err
 		}
@@ -171,15 +203,17 @@ func (a *app) verifyCancel(c echo.Context) error {
 	if s, err = a.requireMember(c); err != nil {
 		return err
 	}
-	if s.Flow == nil {
-		return a.redirect(c, "/")
+	ctx := c.Request().Context()
+	if err := a.takeFlow(ctx, s); err != nil {
+		return err
 	}
-	if f.newPhone && s.Profile != nil && !s.Profile.PhoneVerified && s.Profile.Phone == s.Flow.PhoneE164 {
-		res, err := a.stytch.DeleteMFAPhoneNumber(c.Request().Context(), s.OrganizationID, s.MemberID, memberAuth(s))
-		if err != nil {
-			return withRetry(err, "/verify", "Back to the code")
+	if f.newPhone {
+		// The number texted but never confirmed goes too, if Stytch still
+		// has it so.
+		texted := s.Flow.PhoneE164
+		if err := a.dropUnconfirmedPhone(ctx, s, func(p string) bool { return p == texted }); err != nil {
+			return withRetry(err, "/", "Back to security settings")
 		}
-		setProfile(s, res.Member, res.Organization, adminRoles(s))
 	}
 	s.Flow = nil
 	s.Flash = "Cancelled. Nothing was changed."

@@ -38,8 +38,12 @@ type State struct {
 	SessionExpiresAt time.Time
 	// Profile caches what pages show about the member.
 	Profile *Profile
-	// Flow is the MFA flow in progress, nil when none.
-	Flow *Flow
+	// FlowID names the server-side record of the MFA flow in progress
+	// (package store): the cookie only points at it, so a replayed older
+	// cookie finds its step already consumed. Flow is that record, loaded
+	// for the request, never written to the cookie.
+	FlowID string
+	Flow   *Flow `json:"-"`
 	// Flash is a one-shot message for the page after a redirect.
 	Flash string
 	// AdminReset is the outcome of an admin's phone reset, shown once by
@@ -70,7 +74,14 @@ type Profile struct {
 // in package handlers; the times come from the server's clock, so a reload
 // or the back button cannot cheat the cooldown or the expiry.
 type Flow struct {
-	Kind          string
+	Kind     string
+	MemberID string // whose flow it is
+	// Chain stays the same across the records of one flow (each step
+	// writes a new one), for counting code attempts.
+	Chain string
+	// Until is when the flow ends whatever happens: a login's
+	// intermediate session lasts 10 minutes. Zero for other flows.
+	Until         time.Time
 	PhoneE164     string
 	CodeSentAt    time.Time
 	CodeExpiresAt time.Time

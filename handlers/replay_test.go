@@ -1,0 +1,86 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// cookies is a copy of the browser's cookies for the app, to replay later
+// as an attacker (or a forgotten tab) would.
+func (b *browser) cookies() []*http.Cookie {
+	u, _ := url.Parse(b.e.app.URL)
+	return b.c.Jar.Cookies(u)
+}
+
+func (b *browser) restore(cookies []*http.Cookie) {
+	u, _ := url.Parse(b.e.app.URL)
+	b.c.Jar.SetCookies(u, cookies)
+}
+
+// An older cookie from before the code was entered must not cancel (and
+// so delete) the phone the member has since confirmed: finishing in one
+// tab and pressing Cancel in an older one used to remove it.
+func TestReplayedCancelChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	max := e.demo.Organization.Member
+	b.login("acme", max.Email)
+	enroll(t, e, b, "US", "2015550177")
+	before := b.cookies()
+	mustStatus(t, b.post("/verify", url.Values{"code": {e.lastMessage("+12015550177").Code}}), http.StatusSeeOther)
+
+	b.restore(before)
+	p := b.post("/verify/cancel", nil)
+	mustStatus(t, p, http.StatusConflict)
+	contains(t, p, "main", "This step has expired")
+	if st := e.member(max); !st.MFAEnrolled || !st.PhoneVerified || st.Phone != "+12015550177" {
+		t.Fatalf("a replayed cancel changed the account: %+v", st)
+	}
+}
+
+// The same older cookie posting another number must not delete the
+// confirmed phone either: what Stytch says now decides, not the cookie.
+func TestReplayedEnrollKeepsTheConfirmedPhone(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	max := e.demo.Organization.Member
+	b.login("acme", max.Email)
+	enroll(t, e, b, "US", "2015550177")
+	before := b.cookies()
+	mustStatus(t, b.post("/verify", url.Values{"code": {e.lastMessage("+12015550177").Code}}), http.StatusSeeOther)
+
+	b.restore(before)
+	b.post("/enroll", url.Values{"region": {"US"}, "number": {"2015550178"}})
+	if st := e.member(max); !st.MFAEnrolled || !st.PhoneVerified || st.Phone != "+12015550177" {
+		t.Fatalf("a replayed enrolment removed the confirmed phone: %+v", st)
+	}
+}
+
+// A login's "add a phone" step replayed after the login finished must
+// not delete the phone it confirmed.
+func TestReplayedLoginPhoneStepChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	gus := e.demo.Required.Member
+	b.login("globex", gus.Email)
+	b.follow(b.post("/login/phone", url.Values{"region": {"US"}, "number": {"201 555 0166"}}))
+	before := b.cookies()
+	mustStatus(t, b.post("/verify", url.Values{"code": {e.lastMessage("+12015550166").Code}}), http.StatusSeeOther)
+
+	b.restore(before)
+	b.get("/login") // a page for the CSRF token
+	p := b.post("/login/phone", url.Values{"region": {"US"}, "number": {"201 555 0167"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("replayed login phone step: %d\n%s", p.status, p.body)
+	}
+	if st := e.member(gus); !st.MFAEnrolled || !st.PhoneVerified || st.Phone != "+12015550166" {
+		t.Fatalf("a replayed login step changed the account: %+v", st)
+	}
+	if len(e.emu.Outbox()) != 2 { // the magic link and the one code; nothing to the new number
+		for _, m := range e.emu.Outbox() {
+			t.Logf("sent to %s", m.To)
+		}
+		t.Fatal("a replayed login step sent a code")
+	}
+}
