@@ -98,7 +98,6 @@ func TestParseKeysErrors(t *testing.T) {
 	}
 }
 
-
 func TestRandomKeys(t *testing.T) {
 	a, b := RandomKeys(), RandomKeys()
 	if len(a) != 1 || len(a[0].HashKey) != 64 || len(a[0].BlockKey) != 32 {
