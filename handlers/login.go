@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
@@ -71,12 +72,19 @@ func (a *app) loginSend(c echo.Context) error {
 	if len(v.Errors) > 0 {
 		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
 	}
-	_, err := a.stytch.LoginOrSignup(c.Request().Context(), stytchclient.LoginOrSignupRequest{
+	// PKCE binds the link to this browser: only the cookie that asked for
+	// it holds the verifier, so a link opened anywhere else logs nobody in.
+	verifier, err := stytchclient.NewPKCEVerifier()
+	if err != nil {
+		return err
+	}
+	_, err = a.stytch.LoginOrSignup(c.Request().Context(), stytchclient.LoginOrSignupRequest{
 		OrganizationID:    org,
 		EmailAddress:      v.Email,
 		LoginRedirectURL:  a.publicURL + a.base + "/authenticate",
 		SignupRedirectURL: a.publicURL + a.base + "/authenticate",
 		Locale:            smsLocale(c.Request().Header.Get("Accept-Language")),
+		PKCECodeChallenge: stytchclient.PKCEChallenge(verifier),
 	})
 	switch {
 	case stytchclient.IsErrorType(err, stytchclient.ErrOrganizationNotFound, "invalid_organization_id", "invalid_organization_slug"):
@@ -89,6 +97,7 @@ func (a *app) loginSend(c echo.Context) error {
 		return err
 	}
 	s.Email = v.Email
+	s.PKCEVerifier = verifier
 	if err := a.save(c, s); err != nil {
 		return err
 	}
@@ -119,17 +128,25 @@ func (a *app) authenticate(c echo.Context) error {
 	if c.QueryParam("stytch_token_type") != "multi_tenant_magic_links" || token == "" {
 		return a.linkProblem(c, "That sign-in link is incomplete. Enter your e-mail address to get a new one.")
 	}
-	res, err := a.stytch.AuthenticateMagicLink(c.Request().Context(), stytchclient.AuthenticateMagicLinkRequest{
-		MagicLinksToken: token,
-		Locale:          smsLocale(c.Request().Header.Get("Accept-Language")),
+	ctx := c.Request().Context()
+	res, err := a.stytch.AuthenticateMagicLink(ctx, stytchclient.AuthenticateMagicLinkRequest{
+		MagicLinksToken:  token,
+		Locale:           smsLocale(c.Request().Header.Get("Accept-Language")),
+		PKCECodeVerifier: a.session(c).PKCEVerifier,
 	})
-	if stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthMagicLink, stytchclient.ErrMagicLinkNotFound) {
+	switch {
+	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthMagicLink, stytchclient.ErrMagicLinkNotFound):
 		return a.linkProblem(c, "That sign-in link has expired or was already used. Enter your e-mail address to get a new one.")
+	case stytchclient.IsErrorType(err, stytchclient.ErrPKCEMismatch, stytchclient.ErrPKCEExpectedCodeVerifier, stytchclient.ErrPKCEDidNotExpectCodeVerifier):
+		// Another browser (or an older link): the link stays usable where it was asked for.
+		a.log.InfoContext(ctx, "magic link opened in another browser", "request_id", logging.RequestID(ctx), "err", err)
+		return a.linkProblem(c, "This sign-in link was asked for in another browser. Open the link in the browser where you asked for it, or ask for a new link here.")
 	}
 	if err != nil {
 		return err
 	}
-	// A new cookie at login: nothing from before survives.
+	// A new cookie at login: nothing from before survives, the used
+	// PKCE verifier included.
 	s := &session.State{}
 	c.Set(sessionKey, s)
 	setProfile(s, res.Member, res.Organization, nil)
