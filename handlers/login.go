@@ -1,12 +1,16 @@
 package handlers
 
 import (
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
@@ -71,28 +75,59 @@ func (a *app) loginSend(c echo.Context) error {
 	if len(v.Errors) > 0 {
 		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
 	}
-	_, err := a.stytch.LoginOrSignup(c.Request().Context(), stytchclient.LoginOrSignupRequest{
+	// PKCE binds the link to this browser: only the cookie that asked for
+	// it holds the verifier, so a link opened anywhere else logs nobody in.
+	verifier, err := stytchclient.NewPKCEVerifier()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	_, err = a.stytch.LoginOrSignup(ctx, stytchclient.LoginOrSignupRequest{
 		OrganizationID:    org,
 		EmailAddress:      v.Email,
 		LoginRedirectURL:  a.publicURL + a.base + "/authenticate",
 		SignupRedirectURL: a.publicURL + a.base + "/authenticate",
 		Locale:            smsLocale(c.Request().Header.Get("Accept-Language")),
+		PKCECodeChallenge: stytchclient.PKCEChallenge(verifier),
 	})
-	switch {
-	case stytchclient.IsErrorType(err, stytchclient.ErrOrganizationNotFound, "invalid_organization_id", "invalid_organization_slug"):
-		v.Errors = append(v.Errors, views.FieldError{Field: "organization", Message: "We couldn't find an organization called \u201c" + v.Organization + "\u201d. Check the spelling."})
-		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
-	case stytchclient.IsErrorType(err, "invalid_email", "email_jit_provisioning_not_allowed", "unauthorized_action", "invalid_email_for_jit_provisioning"):
-		v.Errors = append(v.Errors, views.FieldError{Field: "email", Message: "This e-mail address can't be used to log in to this organization."})
-		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
-	case err != nil:
+	// A refusal that would tell whether the address has an account or the
+	// organization exists gets the same answer as a sent link; only the log
+	// knows, without the address.
+	var se *stytchclient.Error
+	if errors.As(err, &se) && aboutTheAccount(se) {
+		level := slog.LevelWarn // a refusal we did not foresee: maybe our configuration
+		if slices.Contains(accountRefusals, se.ErrorType) {
+			level = slog.LevelInfo
+		}
+		a.log.Log(ctx, level, "login link not sent", "request_id", logging.RequestID(ctx),
+			"organization", org, "status", se.StatusCode, "error_type", se.ErrorType)
+	} else if err != nil {
 		return err
 	}
 	s.Email = v.Email
+	s.LoginOrganization = v.Organization
+	s.PKCEVerifier = verifier
 	if err := a.save(c, s); err != nil {
 		return err
 	}
 	return a.redirect(c, "/login/sent")
+}
+
+// accountRefusals are Stytch's answers to login_or_signup that say the
+// organization does not exist or the address has no account and may not
+// get one.
+var accountRefusals = []string{
+	stytchclient.ErrOrganizationNotFound, "invalid_organization_id", "invalid_organization_slug",
+	stytchclient.ErrMemberNotFound, "invalid_email", "invalid_email_for_jit_provisioning",
+	"email_jit_provisioning_not_allowed", "unauthorized_action",
+}
+
+// aboutTheAccount reports whether Stytch refused a login link for
+// something about this address or organization: any 4xx but bad
+// credentials and rate limits, which are the same for everyone.
+func aboutTheAccount(se *stytchclient.Error) bool {
+	return se.StatusCode >= 400 && se.StatusCode < 500 &&
+		se.StatusCode != http.StatusUnauthorized && se.StatusCode != http.StatusTooManyRequests
 }
 
 func validSlug(s string) bool {
@@ -109,7 +144,7 @@ func validSlug(s string) bool {
 
 func (a *app) loginSent(c echo.Context) error {
 	s := a.session(c)
-	v := views.LoginSentPage{Page: a.page(c, "Check your e-mail", s), Email: s.Email}
+	v := views.LoginSentPage{Page: a.page(c, "Check your e-mail", s), Email: s.Email, Organization: s.LoginOrganization}
 	return a.render(c, http.StatusOK, v.Page, views.LoginSentContent(v))
 }
 
@@ -121,16 +156,23 @@ func (a *app) authenticate(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	res, err := a.stytch.AuthenticateMagicLink(ctx, stytchclient.AuthenticateMagicLinkRequest{
-		MagicLinksToken: token,
-		Locale:          smsLocale(c.Request().Header.Get("Accept-Language")),
+		MagicLinksToken:  token,
+		Locale:           smsLocale(c.Request().Header.Get("Accept-Language")),
+		PKCECodeVerifier: a.session(c).PKCEVerifier,
 	})
-	if stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthMagicLink, stytchclient.ErrMagicLinkNotFound) {
+	switch {
+	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthMagicLink, stytchclient.ErrMagicLinkNotFound):
 		return a.linkProblem(c, "That sign-in link has expired or was already used. Enter your e-mail address to get a new one.")
+	case stytchclient.IsErrorType(err, stytchclient.ErrPKCEMismatch, stytchclient.ErrPKCEExpectedCodeVerifier, stytchclient.ErrPKCEDidNotExpectCodeVerifier):
+		// Another browser (or an older link): the link stays usable where it was asked for.
+		a.log.InfoContext(ctx, "magic link opened in another browser", "request_id", logging.RequestID(ctx), "err", err)
+		return a.linkProblem(c, "This sign-in link was asked for in another browser. Open the link in the browser where you asked for it, or ask for a new link here.")
 	}
 	if err != nil {
 		return err
 	}
-	// A new cookie at login: nothing from before survives.
+	// A new cookie at login: nothing from before survives, the used
+	// PKCE verifier included.
 	s := &session.State{}
 	c.Set(sessionKey, s)
 	setProfile(s, res.Member, res.Organization, nil)

@@ -30,6 +30,12 @@ type State struct {
 	OrganizationID           string
 	MemberID                 string
 	Email                    string
+	// LoginOrganization is the organization typed on the login form, for
+	// the "check your e-mail" page; "" when the app serves one organization.
+	LoginOrganization string
+	// PKCEVerifier is the PKCE code verifier of the magic link this browser
+	// asked for: only this browser can finish that login. Cleared once used.
+	PKCEVerifier string
 	// CheckedAt is when Stytch last confirmed the session, and
 	// SessionExpiresAt when Stytch said it ends: sealed in the cookie,
 	// they let a page view trust the session for a few minutes without

@@ -26,11 +26,13 @@ func newTestStore(t *testing.T, cfg Config) *Store {
 func realisticState() *State {
 	at := time.Date(2026, 3, 14, 15, 9, 26, 535897932, time.UTC)
 	return &State{
-		SessionToken:   "mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q",
-		OrganizationID: "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931",
-		MemberID:       "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f",
-		Email:          "ada.lovelace@analytical-engines.example.com",
-		CheckedAt:      at,
+		SessionToken:      "mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q",
+		OrganizationID:    "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931",
+		MemberID:          "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f",
+		Email:             "ada.lovelace@analytical-engines.example.com",
+		LoginOrganization: "analytical-engines-gb",
+		PKCEVerifier:      "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+		CheckedAt:         at,
 		Profile: &Profile{
 			Name:             "Augusta Ada King, Countess of Lovelace",
 			Email:            "ada.lovelace@analytical-engines.example.com",
@@ -42,14 +44,7 @@ func realisticState() *State {
 			MFAEnrolled:      true,
 			IsAdmin:          true,
 		},
-		Flow: &Flow{
-			Kind:          "enroll",
-			PhoneE164:     "+447700900123",
-			CodeSentAt:    at,
-			CodeExpiresAt: at.Add(2 * time.Minute),
-			ResendAfter:   at.Add(30 * time.Second),
-			AutoSent:      true,
-		},
+		FlowID:     "9M6Y2WQ3KXJ7C4ZB5T8D1RVN0H",
 		Flash:      "We sent a code to your new phone.",
 		AdminReset: &AdminReset{MemberID: "member-test-1", Name: "Max", Email: "max@example.com", SignedOut: true},
 		ReturnTo:   "https://portal.example.com/account?tab=security",

@@ -329,6 +329,9 @@ type LoginOrSignupRequest struct {
 	Locale                  string `json:"locale,omitempty"`
 	LoginExpirationMinutes  int    `json:"login_expiration_minutes,omitempty"`
 	SignupExpirationMinutes int    `json:"signup_expiration_minutes,omitempty"`
+	// PKCECodeChallenge binds the link to the browser that asked for it:
+	// base64url (no padding) of the SHA-256 of the verifier (PKCEChallenge).
+	PKCECodeChallenge string `json:"pkce_code_challenge,omitempty"`
 }
 
 // LoginOrSignupResponse answers login_or_signup.
@@ -348,6 +351,9 @@ type AuthenticateMagicLinkRequest struct {
 	SessionDurationMinutes   int    `json:"session_duration_minutes,omitempty"`
 	Locale                   string `json:"locale,omitempty"`
 	IntermediateSessionToken string `json:"intermediate_session_token,omitempty"`
+	// PKCECodeVerifier is the secret whose challenge was sent with the
+	// link; required when one was.
+	PKCECodeVerifier string `json:"pkce_code_verifier,omitempty"`
 }
 
 // AuthenticateMagicLinkResponse answers magic_links/authenticate. When

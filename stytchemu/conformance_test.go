@@ -40,6 +40,9 @@ func TestConformsToOpenAPI(t *testing.T) {
 	v.req("POST", "/v1/b2b/sessions/revoke", map[string]any{"session_token": login.SessionToken}).ok(nil)
 	v.req("POST", "/v1/b2b/sessions/authenticate", map[string]any{"session_token": login.SessionToken}).fails(404, stytchclient.ErrSessionNotFound)
 	v.req("GET", "/v1/b2b/sessions/jwks/"+emu.ProjectID(), nil, noAuth).ok(nil)
+	bound := v.pkceToken(acme.ID, acme.Member.Email, rfcChallenge)
+	v.req("POST", "/v1/b2b/magic_links/authenticate", map[string]any{"magic_links_token": bound, "pkce_code_verifier": "wrong-verifier-0123456789abcdefghijklmnopqrs"}).fails(400, stytchclient.ErrPKCEMismatch)
+	v.req("POST", "/v1/b2b/magic_links/authenticate", map[string]any{"magic_links_token": bound, "pkce_code_verifier": rfcVerifier}).ok(nil)
 
 	spec.RequireSeen(t,
 		"POST /v1/b2b/otps/sms/send 200",
@@ -54,6 +57,7 @@ func TestConformsToOpenAPI(t *testing.T) {
 		"POST /v1/b2b/organizations 200",
 		"POST /v1/b2b/magic_links/email/login_or_signup 200",
 		"POST /v1/b2b/magic_links/authenticate 200",
+		"POST /v1/b2b/magic_links/authenticate 400",
 		"POST /v1/b2b/sessions/authenticate 200",
 		"POST /v1/b2b/sessions/authenticate 404",
 		"POST /v1/b2b/sessions/revoke 200",

@@ -1,6 +1,9 @@
 package stytchemu
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -73,7 +76,8 @@ func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignu
 	}
 	now := e.Now()
 	token := newToken()
-	e.st.magic[token] = &magicLink{memberID: m.m.MemberID, orgID: o.OrganizationID, expires: now.Add(time.Duration(minutes) * time.Minute)}
+	e.st.magic[token] = &magicLink{memberID: m.m.MemberID, orgID: o.OrganizationID, expires: now.Add(time.Duration(minutes) * time.Minute),
+		pkceChallenge: req.PKCECodeChallenge}
 	link += "&token=" + url.QueryEscape(token)
 	verb := "Log in to"
 	if signup {
@@ -89,6 +93,25 @@ func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignu
 		SentAt:         now,
 	})
 	return stytchclient.LoginOrSignupResponse{Response: ok(), MemberID: m.m.MemberID, MemberCreated: created, Member: m.wire(now), Organization: orgWire(o)}, nil
+}
+
+// checkPKCE compares a verifier with the S256 challenge stored with a link
+// (Stytch accepts no plain verifiers).
+func checkPKCE(challenge, verifier string) *apiError {
+	switch {
+	case challenge == "" && verifier == "":
+		return nil
+	case challenge == "":
+		return errf(http.StatusBadRequest, stytchclient.ErrPKCEDidNotExpectCodeVerifier, "This flow was started without a code_challenge, but the authentication call has a code_verifier.")
+	case verifier == "":
+		return errf(http.StatusBadRequest, stytchclient.ErrPKCEExpectedCodeVerifier, "This flow was started using a code_challenge but the authentication call is missing the corresponding code_verifier.")
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	got := base64.RawURLEncoding.EncodeToString(sum[:])
+	if subtle.ConstantTimeCompare([]byte(got), []byte(challenge)) != 1 {
+		return errf(http.StatusBadRequest, stytchclient.ErrPKCEMismatch, "The submitted code_verifier does not match the code_challenge sent at the start of the flow.")
+	}
+	return nil
 }
 
 // linkWithToken appends the token type to a redirect URL; the caller appends the token.
@@ -121,6 +144,9 @@ func (e *Emulator) authenticateMagicLink(r *http.Request, req *stytchclient.Auth
 	}
 	if ml.used || !now.Before(ml.expires) {
 		return nil, errf(http.StatusUnauthorized, stytchclient.ErrUnableToAuthMagicLink, "The magic link could not be authenticated because it was either already used or expired. Send another magic link to this user.")
+	}
+	if err := checkPKCE(ml.pkceChallenge, req.PKCECodeVerifier); err != nil {
+		return nil, err // the link stays usable by the browser that holds the verifier
 	}
 	o := e.st.orgByID(ml.orgID)
 	m := e.st.member(ml.orgID, ml.memberID)

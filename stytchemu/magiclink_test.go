@@ -97,3 +97,74 @@ func TestMagicLinkWithSessionSkipsMFA(t *testing.T) {
 	v.req("POST", "/v1/b2b/magic_links/authenticate", map[string]any{"magic_links_token": v.magicToken(acme.ID, erin.Email),
 		"session_token": full.SessionToken, "session_jwt": full.SessionJWT}).fails(http.StatusBadRequest, stytchclient.ErrTooManySessionArguments)
 }
+
+// RFC 7636 Appendix B: a verifier and its S256 challenge.
+const (
+	rfcVerifier  = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+	rfcChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+)
+
+// pkceToken asks for a magic link bound to challenge ("" for none).
+func (v *env) pkceToken(orgID, email, challenge string) string {
+	v.t.Helper()
+	body := map[string]any{"organization_id": orgID, "email_address": email}
+	if challenge != "" {
+		body["pkce_code_challenge"] = challenge
+	}
+	v.req("POST", "/v1/b2b/magic_links/email/login_or_signup", body).ok(nil)
+	msg, _ := v.emu.LastMessage(email)
+	u, err := url.Parse(msg.Link)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	return u.Query().Get("token")
+}
+
+func TestMagicLinkPKCE(t *testing.T) {
+	v := newEnv(t)
+	acme := v.orgAcme()
+	auth := func(token, verifier string) *resp {
+		body := map[string]any{"magic_links_token": token}
+		if verifier != "" {
+			body["pkce_code_verifier"] = verifier
+		}
+		return v.req("POST", "/v1/b2b/magic_links/authenticate", body)
+	}
+	token := v.pkceToken(acme.ID, acme.Member.Email, rfcChallenge)
+
+	// Another browser: no verifier, or a verifier of its own. Neither uses up the link.
+	auth(token, "").fails(http.StatusBadRequest, stytchclient.ErrPKCEExpectedCodeVerifier)
+	auth(token, "another-browsers-verifier-0123456789abcdefghij").fails(http.StatusBadRequest, stytchclient.ErrPKCEMismatch)
+	auth(token, rfcChallenge).fails(http.StatusBadRequest, stytchclient.ErrPKCEMismatch) // the challenge is not the verifier (no plain method)
+
+	// The browser that asked: logged in, once.
+	var out stytchclient.AuthenticateMagicLinkResponse
+	auth(token, rfcVerifier).ok(&out)
+	if !out.MemberAuthenticated || out.MemberID != acme.Member.ID {
+		t.Fatalf("the right verifier should log in: %+v", out)
+	}
+	auth(token, rfcVerifier).fails(http.StatusUnauthorized, stytchclient.ErrUnableToAuthMagicLink)
+
+	// A verifier for a link sent without a challenge is refused too.
+	plain := v.pkceToken(acme.ID, acme.Member.Email, "")
+	auth(plain, rfcVerifier).fails(http.StatusBadRequest, stytchclient.ErrPKCEDidNotExpectCodeVerifier)
+	auth(plain, "").ok(nil)
+
+	// Unknown and expired links say so before PKCE is looked at.
+	auth("nope", rfcVerifier).fails(http.StatusNotFound, stytchclient.ErrMagicLinkNotFound)
+	late := v.pkceToken(acme.ID, acme.Member.Email, rfcChallenge)
+	v.clock.Advance(time.Hour)
+	auth(late, "").fails(http.StatusUnauthorized, stytchclient.ErrUnableToAuthMagicLink)
+}
+
+// The verifier the client makes and the challenge it sends match for the emulator.
+func TestMagicLinkPKCEWithClientHelpers(t *testing.T) {
+	v := newEnv(t)
+	acme := v.orgAcme()
+	verifier, err := stytchclient.NewPKCEVerifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := v.pkceToken(acme.ID, acme.Member.Email, stytchclient.PKCEChallenge(verifier))
+	v.req("POST", "/v1/b2b/magic_links/authenticate", map[string]any{"magic_links_token": token, "pkce_code_verifier": verifier}).ok(nil)
+}

@@ -88,6 +88,8 @@ type magicLink struct {
 	orgID    string
 	expires  time.Time
 	used     bool
+	// pkceChallenge is the S256 challenge sent with the link, "" when none.
+	pkceChallenge string
 }
 
 // Lookups. Organizations are found by id or slug (stytch-api.md 3.2);

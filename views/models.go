@@ -99,7 +99,8 @@ type LoginPage struct {
 // LoginSentPage says the magic link is on its way.
 type LoginSentPage struct {
 	Page
-	Email string
+	Email        string
+	Organization string // the slug typed on the login form, "" when the app serves one organization
 }
 
 // Phone purposes.
