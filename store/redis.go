@@ -30,7 +30,7 @@ func NewRedis(rawURL string) (*Redis, error) {
 		if ue := (*url.Error)(nil); errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("store: Redis URL: %w", err)
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	orDefault(&opt.DialTimeout, 500*time.Millisecond)
 	orDefault(&opt.ReadTimeout, 500*time.Millisecond)
