@@ -39,6 +39,8 @@ type Config struct {
 	// SessionKeys "" → random, with a warning.
 	SessionKeys     string `env:"SESSION_KEYS"`
 	SessionKeysFile string `env:"SESSION_KEYS_FILE,file"`
+	// RedisURL "" → limits and one-time steps in this process's memory.
+	RedisURL string `env:"REDIS_URL"`
 
 	// CookieSecure defaults to true when PUBLIC_URL is https.
 	CookieSecure bool   `env:"COOKIE_SECURE" want:"true or false"`

@@ -30,6 +30,7 @@ import (
 	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
+	"github.com/mfaportal/mfaportal/store"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
 )
@@ -97,6 +98,8 @@ type Main struct {
 
 	metricsServer *http.Server
 	metricsURL    string
+
+	store store.Store
 }
 
 // URL is the address the app listens on, once Open has returned.
@@ -185,6 +188,9 @@ func (m *Main) newApp(clientCfg stytchclient.Config, dev *handlers.DevMode) (htt
 		return nil, nil, configError{err}
 	}
 	opts.Metrics = reg
+	if opts.Store, err = m.openStore(opts.Now); err != nil {
+		return nil, nil, configError{err}
+	}
 	h, err := handlers.New(opts)
 	if err != nil {
 		return nil, nil, configError{err}
@@ -239,6 +245,30 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 		Now:             now,
 		Dev:             dev,
 	}, nil
+}
+
+// openStore makes the server-side state: Redis when REDIS_URL is set, so
+// replicas share limits and one-time steps, else this process's memory.
+// A Redis that does not answer at start is logged, not fatal: pages that
+// need no store work meanwhile, and sending codes fails closed.
+func (m *Main) openStore(now func() time.Time) (store.Store, error) {
+	if m.Config.RedisURL == "" {
+		m.store = store.NewMemory(now)
+		return m.store, nil
+	}
+	r, err := store.NewRedis(m.Config.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: want a URL such as redis://host:6379/0 (%w)", err)
+	}
+	m.store = r
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := r.Ping(ctx); err != nil {
+		m.Logger.Error("Redis does not answer: pages work, but sending codes fails until it does", "redis", r.Addr(), "err", err)
+	} else {
+		m.Logger.Info("limits and one-time steps are kept in Redis", "redis", r.Addr())
+	}
+	return r, nil
 }
 
 // serve answers on the app's listener. With the emulator, its dev
@@ -304,6 +334,9 @@ func (m *Main) Close() error {
 		if srv != nil {
 			errs = append(errs, srv.Shutdown(ctx))
 		}
+	}
+	if c, ok := m.store.(io.Closer); ok { // after the app's last request
+		errs = append(errs, c.Close())
 	}
 	return errors.Join(errs...)
 }
