@@ -3,8 +3,10 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,7 +25,8 @@ type pageError struct {
 	nothingChanged bool
 	retryURL       string // under the mount point
 	retryLabel     string
-	err            error // the cause, for the log
+	retryAfter     time.Duration // sent as Retry-After when set
+	err            error         // the cause, for the log
 }
 
 func (e *pageError) Error() string {
@@ -83,6 +86,9 @@ func (a *app) handleError(err error, c echo.Context) {
 	}
 	if pe.retryURL != "" {
 		v.RetryURL = p.URL(pe.retryURL)
+	}
+	if pe.retryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(pe.retryAfter.Seconds()))))
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(pe.status)

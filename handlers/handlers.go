@@ -42,6 +42,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -110,6 +111,11 @@ type Options struct {
 	// records. Replicas must share one (store.NewRedis); nil keeps it in
 	// this process's memory.
 	Store store.Store
+	// Limits are the abuse limits; zero fields take DefaultLimits'.
+	Limits Limits
+	// TrustedProxies are the proxies (CIDR ranges) whose X-Forwarded-For
+	// names the client; without them the client is the connection's peer.
+	TrustedProxies []string
 
 	// HostSession, when set, takes the member's Stytch session from the
 	// site mfaportal is mounted in, instead of mfaportal's login pages.
@@ -166,6 +172,8 @@ type app struct {
 	dev       *DevMode
 	static    *staticFiles
 	store     store.Store
+	limits    Limits
+	proxies   []*net.IPNet
 	echo      *echo.Echo // for error pages rendered outside the router (refuse)
 	metrics   *metrics.Registry
 
@@ -240,6 +248,14 @@ func newApp(opts Options) (*app, error) {
 	// Whatever logger the host hands in, secrets and whole phone numbers
 	// never reach its output (once, if it already redacts).
 	a.log = slog.New(logging.Redacting(a.log.Handler()))
+	a.limits = opts.Limits.withDefaults()
+	for _, cidr := range opts.TrustedProxies {
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			return nil, fmt.Errorf("handlers: TrustedProxies: %q is not a CIDR range such as 10.0.0.0/8", cidr)
+		}
+		a.proxies = append(a.proxies, n)
+	}
 	a.store = opts.Store
 	if a.store == nil {
 		a.store = store.NewMemory(a.now)

@@ -75,6 +75,11 @@ func (a *app) loginSend(c echo.Context) error {
 	if len(v.Errors) > 0 {
 		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
 	}
+	if err := a.allow(c, "sign-in e-mails",
+		limit{"login_email", strings.ToLower(v.Email), a.limits.LoginPerEmail},
+		limit{"login_ip", c.RealIP(), a.limits.LoginPerIP}); err != nil {
+		return err
+	}
 	// PKCE binds the link to this browser: only the cookie that asked for
 	// it holds the verifier, so a link opened anywhere else logs nobody in.
 	verifier, err := stytchclient.NewPKCEVerifier()

@@ -45,6 +45,7 @@ func (a *app) router(opts Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError
+	e.IPExtractor = a.clientIP()
 	if a.metrics != nil {
 		e.Use(observe(a.metrics))
 	}
@@ -132,4 +133,17 @@ func (a *app) routes(g *echo.Group) {
 	g.GET("/admin/members/:member_id/reset", a.adminResetConfirm)
 	g.POST("/admin/members/:member_id/reset", a.adminReset)
 	g.GET("/admin/members/:member_id/reset/done", a.adminResetDone)
+}
+
+// clientIP is who the limits count a request against: the connection's
+// peer, or the client a trusted proxy names in X-Forwarded-For.
+func (a *app) clientIP() echo.IPExtractor {
+	if len(a.proxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range a.proxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }

@@ -38,6 +38,16 @@ func sessionArgs(s *session.State) (ist, token, jwt string) {
 // sendCode texts a code for s.Flow to e164 (or, with e164 "", to the
 // phone the member already has) and starts the flow's code step.
 func (a *app) sendCode(c echo.Context, s *session.State, e164 string) error {
+	to := e164
+	if to == "" && s.Profile != nil {
+		to = s.Profile.Phone
+	}
+	if err := a.coolingDown(c, s.MemberID, to); err != nil {
+		return err
+	}
+	if err := a.allow(c, "text messages", a.smsLimits(c, s.MemberID, s.OrganizationID, to)...); err != nil {
+		return err
+	}
 	ist, token, jwt := sessionArgs(s)
 	res, err := a.stytch.SendSMS(c.Request().Context(), stytchclient.SendSMSRequest{
 		OrganizationID:           s.OrganizationID,
@@ -53,7 +63,7 @@ func (a *app) sendCode(c echo.Context, s *session.State, e164 string) error {
 	}
 	setProfile(s, res.Member, res.Organization, adminRoles(s))
 	a.codeSent(s.Flow, res.Member.MFAPhoneNumber)
-	return nil
+	return a.codeSentTo(c.Request().Context(), s.MemberID, res.Member.MFAPhoneNumber)
 }
 
 // codeToCurrentPhone texts a code to the phone the member already has and
@@ -123,10 +133,15 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 		return err
 	}
 	// A number linked earlier but never confirmed would block this one.
-	if err := a.dropUnconfirmedPhone(ctx, s, func(p string) bool { return p != num.E164 }); err != nil {
-		return err
+	err = a.dropUnconfirmedPhone(ctx, s, func(p string) bool { return p != num.E164 })
+	if err == nil {
+		err = a.sendCode(c, s, num.E164)
 	}
-	err = a.sendCode(c, s, num.E164)
+	// Whatever happened, the flow goes on (at its phone form if nothing
+	// was sent): a login in particular must not end over one number.
+	if serr := a.save(c, s); serr != nil {
+		return serr
+	}
 	switch {
 	case stytchclient.IsErrorType(err, stytchclient.ErrDuplicateMemberPhoneNumber):
 		return a.renderPhone(c, s, purpose, region, number, views.Errors{{Field: "number",
@@ -138,7 +153,7 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 		return err
 	}
 	a.log.InfoContext(ctx, "code sent", "flow", kind, "member_id", s.MemberID, "phone", num.E164) // the logger masks it
-	return a.saveAndRedirect(c, s, "/verify")
+	return a.redirect(c, "/verify")
 }
 
 // newPhoneFlow starts the flow for a number typed on the phone form. A

@@ -108,6 +108,14 @@ func (a *app) verifyCode(c echo.Context) error {
 	if err := a.takeFlow(ctx, s); err != nil {
 		return err
 	}
+	// Past the limit the flow is over: the member starts again, with a
+	// new code.
+	if err := a.allow(c, "codes entered", limit{"code_attempts", s.Flow.Chain, a.limits.CodeAttempts}); err != nil {
+		if pe, ok := err.(*pageError); ok && pe.status == http.StatusTooManyRequests {
+			return errTooManyTries
+		}
+		return err
+	}
 	req := stytchclient.AuthenticateSMSRequest{OrganizationID: s.OrganizationID, MemberID: s.MemberID, Code: code, SetMFAEnrollment: f.enrollment}
 	req.IntermediateSessionToken, req.SessionToken, req.SessionJWT = sessionArgs(s)
 	res, err := a.stytch.AuthenticateSMS(ctx, req)
@@ -123,6 +131,15 @@ func (a *app) verifyCode(c echo.Context) error {
 	a.log.InfoContext(ctx, "code confirmed", "flow", s.Flow.Kind, "member_id", s.MemberID)
 	s.Flow = nil
 	return f.done(a, c, s, res.Member)
+}
+
+var errTooManyTries = &pageError{
+	status:         http.StatusTooManyRequests,
+	heading:        "Too many tries for this code",
+	message:        "For your security, this code can't be used any more. Start again to get a new one.",
+	nothingChanged: true,
+	retryURL:       "/",
+	retryLabel:     "Back to security settings",
 }
 
 // codeRefused answers a code Stytch did not accept. The flow goes on (a

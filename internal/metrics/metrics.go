@@ -23,6 +23,7 @@ type Registry struct {
 	reg      *prometheus.Registry
 	requests *prometheus.HistogramVec
 	stytch   *prometheus.HistogramVec
+	refusals *prometheus.CounterVec
 }
 
 // New returns a registry with no requests observed yet.
@@ -39,10 +40,15 @@ func New() *Registry {
 			Help:    `Calls to Stytch, by endpoint, status and error type ("" on success).`,
 			Buckets: buckets,
 		}, []string{"endpoint", "status", "error_type"}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mfaportal_limit_refusals_total",
+			Help: "Actions refused because an abuse limit was reached, by limit.",
+		}, []string{"limit"}),
 	}
 	r.reg.MustRegister(
 		r.requests,
 		r.stytch,
+		r.refusals,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -60,6 +66,10 @@ func (r *Registry) ObserveRequest(route, method string, status int, d time.Durat
 func (r *Registry) ObserveStytch(endpoint string, status int, errorType string, d time.Duration) {
 	r.stytch.WithLabelValues(endpoint, strconv.Itoa(status), errorType).Observe(d.Seconds())
 }
+
+// ObserveRefusal counts one action an abuse limit refused; limit names
+// are the app's own, a fixed set.
+func (r *Registry) ObserveRefusal(limit string) { r.refusals.WithLabelValues(limit).Inc() }
 
 // Handler serves the registry in the exposition format the scraper asks for.
 func (r *Registry) Handler() http.Handler {
