@@ -61,7 +61,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *addr != "" {
 		cfg.Addr = *addr
 	}
-	m := &Main{Config: cfg, Logger: logging.New(stderr, cfg.LogFormat, cfg.LogLevel)}
+	m := &Main{
+		Config: cfg,
+		Logger: logging.New(stderr, cfg.LogFormat, cfg.LogLevel),
+		Audit:  logging.NewAudit(stderr, cfg.LogFormat),
+	}
 	if err := m.Open(); err != nil {
 		var ce configError
 		if errors.As(err, &ce) {
@@ -88,6 +92,9 @@ type configError struct{ error }
 type Main struct {
 	Config Config
 	Logger *slog.Logger
+	// Audit records every MFA change whatever LOG_LEVEL says
+	// (logging.NewAudit); nil: Logger's output, always enabled.
+	Audit *slog.Logger
 
 	emu       *stytchemu.Emulator
 	emuServer *http.Server
@@ -225,6 +232,7 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 		Stytch:         client,
 		Verifier:       stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{Now: now}),
 		Logger:         m.Logger,
+		Audit:          m.Audit,
 		PublicURL:      cfg.PublicURL.String(),
 		BasePath:       cfg.BasePath,
 		Organization:   cfg.Organization,

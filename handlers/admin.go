@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -264,7 +264,8 @@ func (a *app) adminReset(c echo.Context) error {
 		return withRetry(err, "/admin", "Back to members")
 	}
 	done := &session.AdminReset{MemberID: id, Name: res.Member.Name, Email: res.Member.EmailAddress}
-	action, audit := "delete_mfa_phone", []any{}
+	action := "delete_mfa_phone"
+	attrs := []slog.Attr{slog.String("target_member_id", id), stytchRequestID(res.RequestID)}
 	if signOut {
 		rv, err := a.stytch.RevokeSession(ctx, stytchclient.RevokeSessionRequest{MemberID: id}, memberAuth(s))
 		if err != nil {
@@ -273,17 +274,10 @@ func (a *app) adminReset(c echo.Context) error {
 		} else {
 			done.SignedOut = true
 			action += "+revoke_sessions"
-			audit = append(audit, "stytch_revoke_request_id", rv.RequestID)
+			attrs = append(attrs, slog.String("stytch_revoke_request_id", rv.RequestID))
 		}
 	}
-	a.log.InfoContext(ctx, "audit", append([]any{
-		"admin_member_id", s.MemberID,
-		"target_member_id", id,
-		"organization_id", s.OrganizationID,
-		"action", action,
-		"stytch_request_id", res.RequestID,
-		"time", a.now().UTC().Format(time.RFC3339),
-	}, audit...)...)
+	a.audit(c, s, action, attrs...)
 	s.AdminReset = done
 	if err := a.save(c, s); err != nil {
 		return err

@@ -413,7 +413,7 @@ func TestAdminResetsPhoneAndSignsOut(t *testing.T) {
 		t.Fatalf("%d audit lines:\n%s", len(lines), logs.String())
 	}
 	a := lines[0]
-	if a["level"] != "INFO" || a["admin_member_id"] != acme.Admin.ID || a["target_member_id"] != erin.ID ||
+	if a["level"] != "INFO" || a["audit"] != true || a["member_id"] != acme.Admin.ID || a["target_member_id"] != erin.ID ||
 		a["organization_id"] != acme.ID || a["action"] != "delete_mfa_phone+revoke_sessions" ||
 		!strings.HasPrefix(a["stytch_request_id"].(string), "request-id-test-") {
 		t.Fatalf("audit line: %v", a)

@@ -180,6 +180,7 @@ func (a *app) verifyCancel(c echo.Context) error {
 			return withRetry(err, "/verify", "Back to the code")
 		}
 		setProfile(s, res.Member, res.Organization, adminRoles(s))
+		a.audit(c, s, "delete_unconfirmed_mfa_phone", stytchRequestID(res.RequestID))
 	}
 	s.Flow = nil
 	s.Flash = "Cancelled. Nothing was changed."
