@@ -80,6 +80,9 @@ func TestMainStartsOnTheEmulator(t *testing.T) {
 	if !strings.Contains(logs.String(), "built-in Stytch emulator") || !strings.Contains(logs.String(), "/dev/outbox") {
 		t.Errorf("the log should say in one line that this is the emulator and where the outbox is:\n%s", logs.String())
 	}
+	if !strings.Contains(string(body), "this runs on a built-in Stytch emulator") {
+		t.Errorf("the login page should say it is a demo:\n%s", body)
+	}
 	if err := m.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
