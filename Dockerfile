@@ -11,6 +11,9 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/mfaportal .
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/mfaportal /mfaportal
 USER nonroot:nonroot
+# Every interface, as a container must: without Stytch credentials this
+# refuses to start instead of serving the demo to the network. Only an
+# explicit MFAPORTAL_DEMO=1 at run time allows that; never set it here.
 ENV ADDR=:8080
 EXPOSE 8080
 ENTRYPOINT ["/mfaportal"]

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"maps"
 	"net"
+	"net/netip"
 	"net/url"
 	"reflect"
 	"slices"
@@ -22,7 +23,8 @@ import (
 // same variables, and a test keeps the two in step.
 type Config struct {
 	Port uint16 `env:"PORT" envDefault:"8080" want:"a port number (0–65535)"`
-	// Addr defaults to ":"+PORT; PublicURL to http://localhost:<port>.
+	// Addr defaults to ":"+PORT, or to 127.0.0.1:8080 for the demo when
+	// neither is set; PublicURL to http://localhost:<port>.
 	Addr      string   `env:"ADDR" want:"host:port or :port"`
 	PublicURL *url.URL `env:"PUBLIC_URL" want:"an absolute http(s) URL such as https://mfa.example.com"`
 	BasePath  string   `env:"BASE_PATH" envDefault:"/" want:"a path that starts with /, such as /settings/security"`
@@ -58,6 +60,9 @@ type Config struct {
 	// metrics.
 	EmulatorAddr string `env:"EMULATOR_ADDR" envDefault:"127.0.0.1:0" want:"host:port"`
 	MetricsAddr  string `env:"METRICS_ADDR" want:"host:port, such as 127.0.0.1:9090"`
+	// Demo lets the built-in emulator serve on an address other machines
+	// can reach; on a loopback address it needs no asking.
+	Demo bool `env:"MFAPORTAL_DEMO" want:"1 to serve the demo beyond this machine, or 0"`
 	// LogFormat defaults to json on real Stytch, text on the emulator.
 	LogFormat string     `env:"LOG_FORMAT" want:"text or json"`
 	LogLevel  slog.Level `env:"LOG_LEVEL" envDefault:"info" want:"debug, info, warn or error"`
@@ -105,16 +110,19 @@ var parsers = map[reflect.Type]env.ParserFunc{
 
 // settle checks and derives what the tags cannot say.
 func (c *Config) settle(vars map[string]string) error {
+	if err := c.settleStytch(); err != nil {
+		return err
+	}
 	if err := c.settleAddresses(vars); err != nil {
+		return err
+	}
+	if err := c.checkDemo(vars); err != nil {
 		return err
 	}
 	if !strings.HasPrefix(c.BasePath, "/") || strings.ContainsAny(c.BasePath, "?#") {
 		return wrong("BASE_PATH", vars)
 	}
 	c.BasePath = "/" + strings.Trim(c.BasePath, "/")
-	if err := c.settleStytch(); err != nil {
-		return err
-	}
 	if _, set := vars["COOKIE_SECURE"]; !set {
 		// Secure whenever the app is served over TLS. On plain http (a
 		// laptop) not every browser keeps a Secure cookie, even on localhost.
@@ -142,7 +150,9 @@ func (c *Config) settle(vars map[string]string) error {
 }
 
 // settleAddresses checks the listen addresses, then derives ADDR from
-// PORT and PUBLIC_URL from the port when they are not set.
+// PORT and PUBLIC_URL from the port when they are not set. PORT alone
+// means every interface, as hosting platforms that set it expect; with
+// neither, the demo listens on this machine only.
 func (c *Config) settleAddresses(vars map[string]string) error {
 	for _, name := range []string{"ADDR", "EMULATOR_ADDR", "METRICS_ADDR"} {
 		if v, set := vars[name]; set {
@@ -153,12 +163,55 @@ func (c *Config) settleAddresses(vars map[string]string) error {
 	}
 	if c.Addr == "" {
 		c.Addr = ":" + strconv.Itoa(int(c.Port))
+		if _, port := vars["PORT"]; !port && c.UseEmulator() {
+			c.Addr = "127.0.0.1" + c.Addr
+		}
 	}
 	if c.PublicURL == nil {
 		_, port, _ := net.SplitHostPort(c.Addr)
 		c.PublicURL = &url.URL{Scheme: "http", Host: "localhost:" + port}
 	}
 	return nil
+}
+
+// checkDemo refuses to serve the demo where other machines can reach it
+// unless MFAPORTAL_DEMO asks for it: credentials missing by mistake (a typo
+// in a variable's name is enough) would otherwise put every code and magic
+// link, in the dev outbox, in front of anyone on the network.
+func (c *Config) checkDemo(vars map[string]string) error {
+	if !c.UseEmulator() || c.Demo {
+		return nil
+	}
+	for _, name := range []string{"ADDR", "EMULATOR_ADDR"} {
+		addr := c.Addr
+		if name == "EMULATOR_ADDR" {
+			addr = c.EmulatorAddr
+		}
+		if loopback(addr) {
+			continue
+		}
+		where := fmt.Sprintf("%s=%q", name, addr)
+		if _, set := vars["ADDR"]; name == "ADDR" && !set {
+			where = fmt.Sprintf("PORT=%d (every interface)", c.Port)
+		}
+		return fmt.Errorf("no Stytch credentials and %s is reachable from other machines: set STYTCH_PROJECT_ID and STYTCH_SECRET for real Stytch, or MFAPORTAL_DEMO=1 to serve the demo (its dev outbox shows every code) there", where)
+	}
+	return nil
+}
+
+// loopback reports whether a listen address (host:port) is reachable from
+// this machine only: localhost, 127.0.0.0/8 or ::1. ":8080" and 0.0.0.0
+// are every interface.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // settleStytch takes the secrets given as files and checks the

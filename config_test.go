@@ -18,7 +18,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.PublicURL.String() != "http://localhost:8080" || c.BasePath != "/" {
+	// The demo (no credentials) listens on this machine only.
+	if c.Addr != "127.0.0.1:8080" || c.PublicURL.String() != "http://localhost:8080" || c.BasePath != "/" {
 		t.Errorf("defaults: addr %q public %q base %q", c.Addr, c.PublicURL, c.BasePath)
 	}
 	if !c.UseEmulator() {
@@ -32,6 +33,64 @@ func TestLoadConfigDefaults(t *testing.T) {
 	}
 	if c.Cooldown != 30*time.Second || c.SMSCountries != "US,CA" {
 		t.Errorf("cooldown %v countries %q", c.Cooldown, c.SMSCountries)
+	}
+}
+
+// Without credentials the default address is loopback; with them, and
+// with PORT alone, it is every interface, as before.
+func TestDefaultAddress(t *testing.T) {
+	real := map[string]string{"STYTCH_PROJECT_ID": "project-live-1", "STYTCH_SECRET": "s"}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"demo", nil, "127.0.0.1:8080"},
+		{"demo switched on", map[string]string{"MFAPORTAL_DEMO": "1"}, "127.0.0.1:8080"},
+		{"demo, PORT and the switch", map[string]string{"PORT": "9000", "MFAPORTAL_DEMO": "1"}, ":9000"},
+		{"real Stytch", real, ":8080"},
+		{"real Stytch, PORT", map[string]string{"STYTCH_PROJECT_ID": "project-live-1", "STYTCH_SECRET": "s", "PORT": "9000"}, ":9000"},
+	}
+	for _, tt := range tests {
+		c, err := LoadConfig(mapEnv(tt.env))
+		if err != nil || c.Addr != tt.want {
+			t.Errorf("%s: addr %q err %v, want %q", tt.name, c.Addr, err, tt.want)
+		}
+	}
+}
+
+// The demo serves where other machines can reach it only when
+// MFAPORTAL_DEMO says so; loopback needs no asking.
+func TestDemoBeyondLoopbackNeedsTheSwitch(t *testing.T) {
+	refused := []map[string]string{
+		{"ADDR": ":8080"},
+		{"ADDR": "0.0.0.0:8080"},
+		{"ADDR": "[::]:8080"},
+		{"ADDR": "192.168.1.10:8080"},
+		{"ADDR": "mfa.example.com:8080"},
+		{"PORT": "8080"},
+		{"EMULATOR_ADDR": "0.0.0.0:0"},
+		{"ADDR": ":8080", "MFAPORTAL_DEMO": "0"},
+	}
+	for _, env := range refused {
+		_, err := LoadConfig(mapEnv(env))
+		if err == nil || !strings.Contains(err.Error(), "MFAPORTAL_DEMO=1") || !strings.Contains(err.Error(), "STYTCH_PROJECT_ID") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: want one line naming the credentials and MFAPORTAL_DEMO=1, got %v", env, err)
+		}
+	}
+	allowed := []map[string]string{
+		{"ADDR": "127.0.0.1:8080"},
+		{"ADDR": "127.1.2.3:8080"},
+		{"ADDR": "[::1]:8080"},
+		{"ADDR": "localhost:8080"},
+		{"ADDR": ":8080", "MFAPORTAL_DEMO": "1"},
+		{"PORT": "8080", "MFAPORTAL_DEMO": "true"},
+		{"ADDR": ":8080", "STYTCH_PROJECT_ID": "project-live-1", "STYTCH_SECRET": "s"},
+	}
+	for _, env := range allowed {
+		if _, err := LoadConfig(mapEnv(env)); err != nil {
+			t.Errorf("%v: %v", env, err)
+		}
 	}
 }
 
@@ -87,6 +146,7 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		"EMULATOR_ADDR":      {"EMULATOR_ADDR": "localhost"},
 		"METRICS_ADDR":       {"METRICS_ADDR": "9090"},
 		"RETURN_TO_ORIGINS":  {"RETURN_TO_ORIGINS": "https://portal.example.com, evil.example/path"},
+		"MFAPORTAL_DEMO":     {"MFAPORTAL_DEMO": "yes please"},
 	}
 	for name, kv := range cases {
 		_, err := LoadConfig(mapEnv(kv))

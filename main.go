@@ -2,10 +2,12 @@
 // members of a Stytch B2B organization set up, change and remove SMS
 // multi-factor authentication, and where its admins reset members' phones.
 //
-// With no Stytch credentials in the environment it starts the built-in
-// Stytch emulator (package stytchemu) on a loopback port, seeded with demo
-// organizations, so `go run .` gives the whole product. `mfaportal emulator`
-// runs the emulator alone. See README.md for the configuration.
+// With no Stytch credentials in the environment it is a demo: it starts the
+// built-in Stytch emulator (package stytchemu) on a loopback port, seeded
+// with demo organizations, and listens on 127.0.0.1:8080, so `go run .`
+// gives the whole product. It serves the demo on an address other machines
+// can reach only when MFAPORTAL_DEMO=1 says so. `mfaportal emulator` runs
+// the emulator alone. See README.md for the configuration.
 package main
 
 import (
@@ -54,15 +56,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if *addr != "" { // read as ADDR, so the same checks apply to it
+		getenv = withVar(getenv, "ADDR", *addr)
+	}
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "mfaportal: configuration:", err)
 		return 2
 	}
-	if *addr != "" {
-		cfg.Addr = *addr
+	m := &Main{
+		Config: cfg,
+		Logger: logging.New(stderr, cfg.LogFormat, cfg.LogLevel),
+		Audit:  logging.NewAudit(stderr, cfg.LogFormat),
 	}
-	m := &Main{Config: cfg, Logger: logging.New(stderr, cfg.LogFormat, cfg.LogLevel)}
 	if err := m.Open(); err != nil {
 		var ce configError
 		if errors.As(err, &ce) {
@@ -80,6 +86,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return 0
 }
 
+// withVar is getenv with name set to value.
+func withVar(getenv func(string) string, name, value string) func(string) string {
+	return func(k string) string {
+		if k == name {
+			return value
+		}
+		return getenv(k)
+	}
+}
+
 // configError marks an error in the configuration (exit status 2) as
 // opposed to a failure to start (exit status 1).
 type configError struct{ error }
@@ -89,6 +105,9 @@ type configError struct{ error }
 type Main struct {
 	Config Config
 	Logger *slog.Logger
+	// Audit records every MFA change whatever LOG_LEVEL says
+	// (logging.NewAudit); nil: Logger's output, always enabled.
+	Audit *slog.Logger
 
 	emu       *stytchemu.Emulator
 	emuServer *http.Server
@@ -130,7 +149,10 @@ func (m *Main) Open() error {
 	m.serve(h)
 	public := m.Config.PublicURL.String()
 	if dev != nil {
-		m.Logger.Info("mfaportal is running on the built-in Stytch emulator (no STYTCH_PROJECT_ID/STYTCH_SECRET set): codes and magic links appear in the dev outbox",
+		if !loopback(m.Config.Addr) {
+			m.Logger.Warn("the demo is reachable from other machines (MFAPORTAL_DEMO=1): anyone who can open its dev outbox reads every code and magic link", "addr", m.Config.Addr)
+		}
+		m.Logger.Info("mfaportal is running as a demo on the built-in Stytch emulator (no STYTCH_PROJECT_ID/STYTCH_SECRET set): codes and magic links appear in the dev outbox",
 			"app", public, "outbox", dev.OutboxURL, "emulator", m.emuURL)
 	} else {
 		m.Logger.Info("mfaportal is running", "app", public, "stytch", client.BaseURL())
@@ -231,6 +253,7 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 		Stytch:         client,
 		Verifier:       stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{Now: now}),
 		Logger:         m.Logger,
+		Audit:          m.Audit,
 		PublicURL:      cfg.PublicURL.String(),
 		BasePath:       cfg.BasePath,
 		Organization:   cfg.Organization,
@@ -271,9 +294,9 @@ func (m *Main) openStore(now func() time.Time) (store.Store, error) {
 	return r, nil
 }
 
-// serve answers on the app's listener. With the emulator, its dev
+// serve answers on the app's listener. In the demo, the emulator's dev
 // endpoints (outbox, clock, faults) answer there too, so the outbox works
-// wherever the app does.
+// wherever the app does; with real Stytch there are none.
 func (m *Main) serve(h http.Handler) {
 	if m.emu != nil {
 		mux := http.NewServeMux()

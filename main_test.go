@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mfaportal/mfaportal/internal/logging"
+	"github.com/mfaportal/mfaportal/stytchemu"
 )
 
 func writeFile(name, s string) error { return os.WriteFile(name, []byte(s), 0o600) }
@@ -76,6 +79,9 @@ func TestMainStartsOnTheEmulator(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "ada@acme.example") {
 		t.Fatalf("login page on the emulator should offer the demo accounts: %d\n%s", res.StatusCode, body)
+	}
+	if !strings.Contains(string(body), "this runs on a built-in Stytch emulator") {
+		t.Errorf("the login page should say it is a demo:\n%s", body)
 	}
 	if !strings.Contains(logs.String(), "built-in Stytch emulator") || !strings.Contains(logs.String(), "/dev/outbox") {
 		t.Errorf("the log should say in one line that this is the emulator and where the outbox is:\n%s", logs.String())
@@ -243,5 +249,105 @@ func TestMetricsOffByDefault(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusNotFound {
 		t.Fatalf("/metrics on the public address: %d", res.StatusCode)
+	}
+}
+
+// Without credentials, an address other machines can reach refuses to
+// start (exit status 2) with one line saying what to set: the demo's
+// outbox shows every code to whoever can open it.
+func TestRunRefusesTheDemoBeyondLoopback(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"ADDR on every interface", nil, map[string]string{"ADDR": "0.0.0.0:0"}},
+		{"PORT alone", nil, map[string]string{"PORT": "0"}},
+		{"-addr on every interface", []string{"-addr", ":0"}, nil},
+	}
+	for _, tt := range cases {
+		var stderr syncBuffer
+		code := run(context.Background(), tt.args, mapEnv(tt.env), io.Discard, &stderr)
+		out := strings.TrimSpace(stderr.String())
+		if code != 2 || strings.Count(out, "\n") != 0 || !strings.Contains(out, "MFAPORTAL_DEMO=1") || !strings.Contains(out, "STYTCH_PROJECT_ID") {
+			t.Errorf("%s: exit status %d, stderr %q; want 2 and one line naming STYTCH_PROJECT_ID and MFAPORTAL_DEMO=1", tt.name, code, out)
+		}
+	}
+}
+
+// openDemo starts the app from env as run would, and closes it after the
+// test.
+func openDemo(t *testing.T, env map[string]string) *Main {
+	t.Helper()
+	cfg, err := LoadConfig(mapEnv(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Main{Config: cfg, Logger: logging.New(io.Discard, cfg.LogFormat, cfg.LogLevel)}
+	if err := m.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// get fetches url and returns its status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+// The demo on a loopback address needs no switch; on every interface it
+// starts when MFAPORTAL_DEMO=1 asks for it, and says it is a demo.
+func TestDemoStarts(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"loopback":               {"ADDR": "127.0.0.1:0"},
+		"every interface, asked": {"ADDR": "0.0.0.0:0", "MFAPORTAL_DEMO": "1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := openDemo(t, env)
+			if m.Emulator() == nil {
+				t.Fatal("no emulator")
+			}
+			_, port, _ := net.SplitHostPort(m.listener.Addr().String())
+			base := "http://127.0.0.1:" + port // reaches every interface's listener too
+			if status, body := get(t, base+"/login"); status != http.StatusOK || !strings.Contains(body, "Demo:") {
+				t.Errorf("login page: %d, want 200 with the demo banner\n%s", status, body)
+			}
+			if status, _ := get(t, base+"/dev/outbox"); status != http.StatusOK {
+				t.Errorf("dev outbox in the demo: %d", status)
+			}
+		})
+	}
+}
+
+// With real Stytch (here an emulator outside the process, as a real
+// project would be) the app serves no /dev/ pages and no demo banner.
+func TestDemoPagesOnlyInTheDemo(t *testing.T) {
+	emu, err := stytchemu.New(stytchemu.Options{Seed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stytch := httptest.NewServer(emu.Handler())
+	defer stytch.Close()
+	m := openDemo(t, map[string]string{
+		"ADDR": "127.0.0.1:0", "STYTCH_PROJECT_ID": emu.ProjectID(), "STYTCH_SECRET": emu.Secret(), "STYTCH_API_URL": stytch.URL,
+	})
+	if m.Emulator() != nil {
+		t.Fatal("the built-in emulator started with credentials")
+	}
+	for _, path := range []string{"/dev/outbox", "/dev/clock", "/dev/faults"} {
+		if status, _ := get(t, m.URL()+path); status != http.StatusNotFound {
+			t.Errorf("GET %s without the demo: %d, want 404", path, status)
+		}
+	}
+	if status, body := get(t, m.URL()+"/login"); status != http.StatusOK || strings.Contains(body, "Demo:") || strings.Contains(body, "dev outbox") {
+		t.Errorf("login page with real Stytch: %d\n%s", status, body)
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -132,7 +132,7 @@ func (a *app) adminMembers(c echo.Context) error {
 	from := decodeCursor(c.QueryParam("cursor"), len(rows))
 	to := min(from+adminPageSize, len(rows))
 	for _, m := range rows[from:to] {
-		v.Members = append(v.Members, adminMember(v.Page, m))
+		v.Members = append(v.Members, adminMember(v.Page, m, s.MemberID))
 	}
 	v.Showing = "No members to show"
 	if len(rows) > 0 {
@@ -221,7 +221,7 @@ func (a *app) adminMemberPage(c echo.Context) error {
 		title = m.EmailAddress
 	}
 	v := views.AdminMemberPage{Page: a.page(c, title, s)}
-	v.Member, v.ListURL = adminMember(v.Page, m), v.URL("/admin")
+	v.Member, v.ListURL = adminMember(v.Page, m, s.MemberID), v.URL("/admin")
 	return a.render(c, http.StatusOK, v.Page, views.AdminMemberContent(v))
 }
 
@@ -233,21 +233,28 @@ func (a *app) adminResetConfirm(c echo.Context) error {
 		return err
 	}
 	id := m.MemberID
+	if id == s.MemberID {
+		return a.redirect(c, "/replace")
+	}
 	v := views.AdminResetPage{Page: a.page(c, "Reset phone", s)}
-	v.Member = adminMember(v.Page, m)
+	v.Member = adminMember(v.Page, m, s.MemberID)
 	v.ActionURL, v.CancelURL = v.URL(memberPath(id)+"/reset"), v.URL(memberPath(id))
 	return a.render(c, http.StatusOK, v.Page, views.AdminResetContent(v))
 }
 
 // adminReset deletes the member's MFA phone and, when asked, ends all of
 // their sessions (deleting a phone leaves them alive), then logs an
-// audit line.
+// audit line. Admins change their own phone like everyone else, with a
+// code to it first: a reset of their own goes to their settings' flow.
 func (a *app) adminReset(c echo.Context) error {
 	s, m, err := a.adminTarget(c)
 	if err != nil {
 		return err
 	}
 	id := m.MemberID
+	if id == s.MemberID {
+		return a.redirect(c, "/replace")
+	}
 	noPhone := &pageError{status: http.StatusConflict, heading: "This member has no phone",
 		message: "Their phone number may already have been removed.", nothingChanged: true,
 		retryURL: memberPath(id), retryLabel: "Back to the member"}
@@ -264,7 +271,8 @@ func (a *app) adminReset(c echo.Context) error {
 		return withRetry(err, "/admin", "Back to members")
 	}
 	done := &session.AdminReset{MemberID: id, Name: res.Member.Name, Email: res.Member.EmailAddress}
-	action, audit := "delete_mfa_phone", []any{}
+	action := "delete_mfa_phone"
+	attrs := []slog.Attr{slog.String("target_member_id", id), stytchRequestID(res.RequestID)}
 	if signOut {
 		rv, err := a.stytch.RevokeSession(ctx, stytchclient.RevokeSessionRequest{MemberID: id}, memberAuth(s))
 		if err != nil {
@@ -273,17 +281,10 @@ func (a *app) adminReset(c echo.Context) error {
 		} else {
 			done.SignedOut = true
 			action += "+revoke_sessions"
-			audit = append(audit, "stytch_revoke_request_id", rv.RequestID)
+			attrs = append(attrs, slog.String("stytch_revoke_request_id", rv.RequestID))
 		}
 	}
-	a.log.InfoContext(ctx, "audit", append([]any{
-		"admin_member_id", s.MemberID,
-		"target_member_id", id,
-		"organization_id", s.OrganizationID,
-		"action", action,
-		"stytch_request_id", res.RequestID,
-		"time", a.now().UTC().Format(time.RFC3339),
-	}, audit...)...)
+	a.audit(c, s, action, attrs...)
 	s.AdminReset = done
 	if err := a.save(c, s); err != nil {
 		return err
@@ -316,8 +317,9 @@ func (a *app) adminResetDone(c echo.Context) error {
 	return a.render(c, http.StatusOK, v.Page, views.AdminResetDoneContent(v))
 }
 
-// adminMember is what the admin pages show of a member.
-func adminMember(p views.Page, m stytchclient.Member) views.AdminMember {
+// adminMember is what the admin pages show of a member; self is the
+// admin's own member id.
+func adminMember(p views.Page, m stytchclient.Member, self string) views.AdminMember {
 	v := views.AdminMember{
 		ID:            m.MemberID,
 		Name:          m.Name,
@@ -331,7 +333,11 @@ func adminMember(p views.Page, m stytchclient.Member) views.AdminMember {
 	if m.MFAPhoneNumber != "" {
 		v.PhoneMasked = phone.Mask(m.MFAPhoneNumber)
 	}
-	if allowedActions(memberState(m)).Reset {
+	switch {
+	case !allowedActions(memberState(m)).Reset:
+	case m.MemberID == self: // no reset without a code: their own change-phone flow
+		v.Self, v.ResetURL = true, p.URL("/replace")
+	default:
 		v.ResetURL = p.URL(memberPath(m.MemberID) + "/reset")
 	}
 	return v

@@ -413,7 +413,7 @@ func TestAdminResetsPhoneAndSignsOut(t *testing.T) {
 		t.Fatalf("%d audit lines:\n%s", len(lines), logs.String())
 	}
 	a := lines[0]
-	if a["level"] != "INFO" || a["admin_member_id"] != acme.Admin.ID || a["target_member_id"] != erin.ID ||
+	if a["level"] != "INFO" || a["audit"] != true || a["member_id"] != acme.Admin.ID || a["target_member_id"] != erin.ID ||
 		a["organization_id"] != acme.ID || a["action"] != "delete_mfa_phone+revoke_sessions" ||
 		!strings.HasPrefix(a["stytch_request_id"].(string), "request-id-test-") {
 		t.Fatalf("audit line: %v", a)
@@ -611,4 +611,53 @@ func TestAdminEscapesMemberNames(t *testing.T) {
 	if strings.Contains(p.body, "<script>alert(2)") {
 		t.Fatal("the search reached the page unescaped")
 	}
+}
+
+// An admin changes their own phone like any member, with a code to it
+// first: the admin pages link their own row to their change-phone flow,
+// and a reset of their own, asked for by URL, goes there too and removes
+// nothing.
+func TestAdminOwnPhoneGoesToTheirOwnFlow(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, captureLog(&logs))
+	acme := e.demo.Organization
+	ada := acme.Admin
+	b := e.browser()
+	b.login("acme", ada.Email)
+	enroll(t, e, b, "US", "(201) 555-0155")
+	b.follow(b.post("/verify", url.Values{"code": {e.lastMessage("+12015550155").Code}}))
+	if st := e.member(ada); st.Phone != "+12015550155" {
+		t.Fatalf("the admin's phone: %+v", st)
+	}
+
+	reset := "/admin/members/" + ada.ID + "/reset"
+	p := b.get("/admin")
+	mustStatus(t, p, http.StatusOK)
+	exists(t, p, `#mfa-members a[href="`+reset+`"]`, false)
+	contains(t, p, `#mfa-members a[href="/replace"]`, "Change your phone")
+	exists(t, p, `#mfa-members a[href="/admin/members/`+acme.Enrolled.ID+`/reset"]`, true)
+	p = b.get("/admin/members/" + ada.ID)
+	mustStatus(t, p, http.StatusOK)
+	exists(t, p, `main a[href="`+reset+`"]`, false)
+	contains(t, p, `main a[href="/replace"]`, "Change your phone")
+
+	for _, p := range []*page{b.get(reset), b.post(reset, url.Values{"revoke": {"1"}})} {
+		if p.status != http.StatusSeeOther || p.location != "/replace" {
+			t.Fatalf("own reset: %d %q, want 303 /replace", p.status, p.location)
+		}
+	}
+	if st := e.member(ada); st.Phone != "+12015550155" || !st.MFAEnrolled || st.ActiveSessions == 0 {
+		t.Fatalf("the admin's own reset changed something: %+v", st)
+	}
+	for _, l := range auditLines(t, logs.String()) {
+		if strings.HasPrefix(l["action"].(string), "delete_mfa_phone") {
+			t.Fatalf("a reset was audited: %v", l)
+		}
+	}
+	// Where it leads: the code to their own phone first (once the resend
+	// cooldown since the login's code has passed).
+	e.emu.Advance(31 * time.Second)
+	p = b.follow(b.post("/replace", nil))
+	exists(t, p, `input[name=code]`, true)
+	contains(t, p, "main", "+1 •••-•••-0155")
 }

@@ -55,6 +55,7 @@ var flows = map[string]flow{
 		code: views.CodeEnroll, submit: "Confirm and log in",
 		stateNote: "Your number is saved but not confirmed yet. Enter the code to finish.",
 		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+			a.audit(c, s, "mfa_on")
 			return a.finishLogin(c, s, "You're logged in, and text message codes are set up.")
 		},
 	},
@@ -82,6 +83,7 @@ var flows = map[string]flow{
 		code:       views.CodeUnenroll, submit: "Turn off",
 		stateNote: "Text message codes are still on. They will be turned off once you enter the code.",
 		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+			a.audit(c, s, "mfa_off")
 			s.Flash = "Text message codes are off. You can turn them back on at any time."
 			return a.saveAndRedirect(c, s, "/")
 		},
@@ -111,6 +113,7 @@ func (a *app) finishLogin(c echo.Context, s *session.State, flash string) error 
 // finishEnroll: codes are on (a first phone, a replacement, or back on).
 // The member goes back to the host's page they came from, if any.
 func (a *app) finishEnroll(c echo.Context, s *session.State, m stytchclient.Member) error {
+	a.audit(c, s, "mfa_on")
 	s.Flash = fmt.Sprintf("Text message codes are on. We'll text %s when you log in.", phone.Mask(m.MFAPhoneNumber))
 	if left, err := a.leaveForReturnTo(c, s); left || err != nil {
 		return err

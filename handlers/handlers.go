@@ -84,6 +84,11 @@ type Options struct {
 	Stytch   Stytch          // required
 	Verifier SessionVerifier // required
 	Logger   *slog.Logger    // slog.Default() when nil
+	// Audit records every MFA change, members' own and admins' resets, at
+	// any log level (logging.NewAudit). When nil, the lines go to Logger's
+	// handler with its level set aside (logging.Audit), so a host that
+	// logs warnings only still keeps them.
+	Audit *slog.Logger
 
 	// PublicURL is the app's public origin, such as https://mfa.example.com;
 	// magic links lead back to PublicURL + BasePath + "/authenticate".
@@ -161,6 +166,7 @@ type app struct {
 	stytch    Stytch
 	verifier  SessionVerifier
 	log       *slog.Logger
+	auditLog  *slog.Logger
 	sessions  *session.Store
 	publicURL string
 	base      string // "" or "/prefix"
@@ -255,6 +261,11 @@ func newApp(opts Options) (*app, error) {
 			return nil, fmt.Errorf("handlers: TrustedProxies: %q is not a CIDR range such as 10.0.0.0/8", cidr)
 		}
 		a.proxies = append(a.proxies, n)
+	}
+	if opts.Audit != nil {
+		a.auditLog = slog.New(logging.Redacting(opts.Audit.Handler()))
+	} else {
+		a.auditLog = logging.Audit(a.log.Handler())
 	}
 	a.store = opts.Store
 	if a.store == nil {

@@ -60,6 +60,7 @@ func (a *app) removeOldPhone(c echo.Context, s *session.State) error {
 		return pe
 	}
 	a.log.InfoContext(ctx, "mfa phone removed", "member_id", s.MemberID, "request_id", res.RequestID)
+	a.audit(c, s, "delete_mfa_phone_for_replace", stytchRequestID(res.RequestID))
 	setProfile(s, res.Member, res.Organization, adminRoles(s))
 	a.startFlow(ctx, s, &session.Flow{Kind: flowReplace})
 	return a.saveAndRedirect(c, s, "/enroll")

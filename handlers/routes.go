@@ -21,6 +21,7 @@ func (a *app) handler(opts Options) http.Handler {
 		middleware.SecurityHeaders(middleware.HeadersConfig{ // CSP and friends; pages never cached
 			FrameAncestors: opts.FrameAncestors,
 			StaticPrefix:   a.base + "/static/",
+			HSTS:           strings.HasPrefix(a.publicURL, "https://"),
 		}),
 		middleware.MaxBody(64 << 10), // a body past 64 KB is a 413
 		middleware.CSRF(middleware.CSRFConfig{ // state-changing requests only from our own pages

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -133,7 +132,7 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 		return err
 	}
 	// A number linked earlier but never confirmed would block this one.
-	err = a.dropUnconfirmedPhone(ctx, s, func(p string) bool { return p != num.E164 })
+	err = a.dropUnconfirmedPhone(c, s, func(p string) bool { return p != num.E164 })
 	if err == nil {
 		err = a.sendCode(c, s, num.E164)
 	}
@@ -182,7 +181,8 @@ func (a *app) newPhoneFlow(c echo.Context, s *session.State, kind string) error 
 // dropUnconfirmedPhone removes the number Stytch linked when it was
 // texted but that was never confirmed, when drop says so of it. What
 // counts is Stytch's record now, never the cookie's copy.
-func (a *app) dropUnconfirmedPhone(ctx context.Context, s *session.State, drop func(e164 string) bool) error {
+func (a *app) dropUnconfirmedPhone(c echo.Context, s *session.State, drop func(e164 string) bool) error {
+	ctx := c.Request().Context()
 	res, err := a.stytch.GetMember(ctx, s.OrganizationID, s.MemberID)
 	if err != nil {
 		return err
@@ -191,9 +191,11 @@ func (a *app) dropUnconfirmedPhone(ctx context.Context, s *session.State, drop f
 	if m.MFAPhoneNumber == "" || m.MFAPhoneNumberVerified || !drop(m.MFAPhoneNumber) {
 		return nil
 	}
-	if _, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s)); err != nil {
+	del, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s))
+	if err != nil {
 		return err
 	}
+	a.audit(c, s, "delete_unconfirmed_mfa_phone", stytchRequestID(del.RequestID))
 	if s.Profile != nil {
 		s.Profile.Phone, s.Profile.PhoneVerified = "", false
 	}

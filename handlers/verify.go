@@ -228,7 +228,7 @@ func (a *app) verifyCancel(c echo.Context) error {
 		// The number texted but never confirmed goes too, if Stytch still
 		// has it so.
 		texted := s.Flow.PhoneE164
-		if err := a.dropUnconfirmedPhone(ctx, s, func(p string) bool { return p == texted }); err != nil {
+		if err := a.dropUnconfirmedPhone(c, s, func(p string) bool { return p == texted }); err != nil {
 			return withRetry(err, "/", "Back to security settings")
 		}
 	}

@@ -14,6 +14,10 @@ type HeadersConfig struct {
 	// StaticPrefix is the path prefix of the static files, such as
 	// "/static/"; everything else is marked Cache-Control: no-store.
 	StaticPrefix string
+	// HSTS sends Strict-Transport-Security (a year, subdomains included):
+	// set it when the app is served over https, so a browser that has been
+	// there once never asks over plain http again.
+	HSTS bool
 }
 
 // SecurityHeaders sets a strict Content-Security-Policy and the usual
@@ -47,6 +51,9 @@ func SecurityHeaders(cfg HeadersConfig) func(http.Handler) http.Handler {
 		{"Referrer-Policy", []string{"same-origin"}}, // no magic-link token in a Referer
 		{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"}},
 		{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	}
+	if cfg.HSTS {
+		always = append(always, header{"Strict-Transport-Security", []string{"max-age=31536000; includeSubDomains"}})
 	}
 	if len(cfg.FrameAncestors) == 0 {
 		// For browsers without frame-ancestors; it cannot express a list.

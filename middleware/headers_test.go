@@ -119,3 +119,18 @@ func TestSecurityHeadersNotShared(t *testing.T) {
 		}
 	}
 }
+
+// Strict-Transport-Security only when the app is served over https: on
+// plain http (a laptop) it would mean nothing, and browsers ignore it there.
+func TestSecurityHeadersHSTS(t *testing.T) {
+	for _, hsts := range []bool{false, true} {
+		hdr := serveHeaders(t, HeadersConfig{HSTS: hsts, StaticPrefix: "/static/"}, "/static/app.css")
+		want := []string(nil)
+		if hsts {
+			want = []string{"max-age=31536000; includeSubDomains"}
+		}
+		if got := hdr.Values("Strict-Transport-Security"); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("HSTS %v: Strict-Transport-Security = %q, want %q", hsts, got, want)
+		}
+	}
+}

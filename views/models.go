@@ -225,6 +225,9 @@ type AdminMember struct {
 	DefaultMethod string // Stytch's default_mfa_method, "" when none
 	DetailURL     string
 	ResetURL      string // "" when there is no phone to reset
+	// Self: the admin's own row, whose ResetURL is their own change-phone
+	// flow (a code first), not a reset.
+	Self bool
 }
 
 // AdminMembersPage lists the organization's members with their MFA state.

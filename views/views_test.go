@@ -217,12 +217,12 @@ func TestLayout(t *testing.T) {
 	}
 	mustFind(t, doc, `header form[action="/settings/security/logout"] button`)
 	mustFind(t, doc, `header a[href="/settings/security/admin"]`)
-	out := mustFind(t, doc, `footer a[href="http://127.0.0.1:9999/outbox"]`)
+	out := mustFind(t, doc, `header .mfa-demo a[href="http://127.0.0.1:9999/outbox"]`)
 	if attr(out, "target") != "_blank" || attr(out, "rel") != "noopener" {
 		t.Errorf("outbox link %s", outer(out))
 	}
-	if !strings.Contains(doc.Find("footer").Text(), "Running on the built-in Stytch emulator") {
-		t.Error("dev footer missing")
+	if !strings.Contains(doc.Find("header .mfa-demo").Text(), "Demo: this runs on a built-in Stytch emulator") {
+		t.Error("demo banner missing")
 	}
 
 	// Not an admin, not dev, logged out.
@@ -230,7 +230,7 @@ func TestLayout(t *testing.T) {
 	p.Member.IsAdmin = false
 	doc = renderPage(t, p, ErrorContent(ErrorPage{Page: p}))
 	mustNotFind(t, doc, `a[href$="/admin"]`)
-	mustNotFind(t, doc, "footer a")
+	mustNotFind(t, doc, ".mfa-demo")
 	p.Member = nil
 	doc = renderPage(t, p, ErrorContent(ErrorPage{Page: p}))
 	mustNotFind(t, doc, "header form")

@@ -26,10 +26,14 @@ func Redacting(h slog.Handler) slog.Handler {
 	return redactingHandler{next: h}
 }
 
-type redactingHandler struct{ next slog.Handler }
+type redactingHandler struct {
+	next slog.Handler
+	// alwaysOn: every record is written, whatever next's level (Audit).
+	alwaysOn bool
+}
 
 func (h redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return h.next.Enabled(ctx, l)
+	return h.alwaysOn || h.next.Enabled(ctx, l)
 }
 
 func (h redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
@@ -54,11 +58,11 @@ func (h redactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	for i, a := range attrs {
 		red[i] = redactAttr(a)
 	}
-	return redactingHandler{next: h.next.WithAttrs(red)}
+	return redactingHandler{next: h.next.WithAttrs(red), alwaysOn: h.alwaysOn}
 }
 
 func (h redactingHandler) WithGroup(name string) slog.Handler {
-	return redactingHandler{next: h.next.WithGroup(name)}
+	return redactingHandler{next: h.next.WithGroup(name), alwaysOn: h.alwaysOn}
 }
 
 // needsRedaction reports whether redactAttr could change a: a secret or
