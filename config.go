@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/mfaportal/mfaportal/handlers"
 )
 
 // Config is everything mfaportal reads from its environment. Each field
@@ -43,6 +45,16 @@ type Config struct {
 	SessionKeysFile string `env:"SESSION_KEYS_FILE,file"`
 	// RedisURL "" → limits and one-time steps in this process's memory.
 	RedisURL string `env:"REDIS_URL"`
+	// TrustedProxies (CIDR ranges) may name the client in X-Forwarded-For.
+	TrustedProxies []string `env:"TRUSTED_PROXIES"`
+	// The abuse limits; unset ones take handlers.DefaultLimits.
+	LimitSMSPerMember  handlers.Rate `env:"LIMIT_SMS_PER_MEMBER" want:"a rate such as 5/15m"`
+	LimitSMSPerNumber  handlers.Rate `env:"LIMIT_SMS_PER_NUMBER" want:"a rate such as 3/15m"`
+	LimitSMSPerIP      handlers.Rate `env:"LIMIT_SMS_PER_IP" want:"a rate such as 20/15m"`
+	LimitSMSPerOrg     handlers.Rate `env:"LIMIT_SMS_PER_ORG" want:"a rate such as 300/1h"`
+	LimitLoginPerEmail handlers.Rate `env:"LIMIT_LOGIN_PER_EMAIL" want:"a rate such as 5/15m"`
+	LimitLoginPerIP    handlers.Rate `env:"LIMIT_LOGIN_PER_IP" want:"a rate such as 30/15m"`
+	LimitCodeAttempts  handlers.Rate `env:"LIMIT_CODE_ATTEMPTS" want:"a rate such as 5/15m"`
 
 	// CookieSecure defaults to true when PUBLIC_URL is https.
 	CookieSecure bool   `env:"COOKIE_SECURE" want:"true or false"`

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/mfaportal/mfaportal/handlers"
 	"os"
 	"regexp"
 	"slices"
@@ -129,24 +130,26 @@ func TestLoadConfigValues(t *testing.T) {
 
 func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 	cases := map[string]map[string]string{
-		"PORT":               {"PORT": "eighty"},
-		"ADDR":               {"ADDR": "8080"},
-		"PUBLIC_URL":         {"PUBLIC_URL": "mfa.example.com"},
-		"BASE_PATH":          {"BASE_PATH": "settings"},
-		"STYTCH_SECRET":      {"STYTCH_PROJECT_ID": "project-test-1"},
-		"STYTCH_PROJECT_ID":  {"STYTCH_PROJECT_ID": "proj", "STYTCH_SECRET": "s"},
-		"STYTCH_API_URL":     {"STYTCH_API_URL": "not a url"},
-		"COOKIE_SECURE":      {"COOKIE_SECURE": "maybe"},
-		"RESEND_COOLDOWN":    {"RESEND_COOLDOWN": "soon"},
-		"LOG_FORMAT":         {"LOG_FORMAT": "xml"},
-		"LOG_LEVEL":          {"LOG_LEVEL": "loud"},
-		"SESSION_KEYS":       {"SESSION_KEYS": "a", "SESSION_KEYS_FILE": "/x"},
-		"STYTCH_SECRET_FILE": {"STYTCH_PROJECT_ID": "project-test-1", "STYTCH_SECRET_FILE": "/nonexistent/secret"},
-		"STYTCH_TIMEOUT":     {"STYTCH_TIMEOUT": "-1s"},
-		"EMULATOR_ADDR":      {"EMULATOR_ADDR": "localhost"},
-		"METRICS_ADDR":       {"METRICS_ADDR": "9090"},
-		"RETURN_TO_ORIGINS":  {"RETURN_TO_ORIGINS": "https://portal.example.com, evil.example/path"},
-		"MFAPORTAL_DEMO":     {"MFAPORTAL_DEMO": "yes please"},
+		"PORT":                 {"PORT": "eighty"},
+		"ADDR":                 {"ADDR": "8080"},
+		"PUBLIC_URL":           {"PUBLIC_URL": "mfa.example.com"},
+		"BASE_PATH":            {"BASE_PATH": "settings"},
+		"STYTCH_SECRET":        {"STYTCH_PROJECT_ID": "project-test-1"},
+		"STYTCH_PROJECT_ID":    {"STYTCH_PROJECT_ID": "proj", "STYTCH_SECRET": "s"},
+		"STYTCH_API_URL":       {"STYTCH_API_URL": "not a url"},
+		"COOKIE_SECURE":        {"COOKIE_SECURE": "maybe"},
+		"RESEND_COOLDOWN":      {"RESEND_COOLDOWN": "soon"},
+		"LOG_FORMAT":           {"LOG_FORMAT": "xml"},
+		"LOG_LEVEL":            {"LOG_LEVEL": "loud"},
+		"SESSION_KEYS":         {"SESSION_KEYS": "a", "SESSION_KEYS_FILE": "/x"},
+		"STYTCH_SECRET_FILE":   {"STYTCH_PROJECT_ID": "project-test-1", "STYTCH_SECRET_FILE": "/nonexistent/secret"},
+		"STYTCH_TIMEOUT":       {"STYTCH_TIMEOUT": "-1s"},
+		"EMULATOR_ADDR":        {"EMULATOR_ADDR": "localhost"},
+		"METRICS_ADDR":         {"METRICS_ADDR": "9090"},
+		"RETURN_TO_ORIGINS":    {"RETURN_TO_ORIGINS": "https://portal.example.com, evil.example/path"},
+		"MFAPORTAL_DEMO":       {"MFAPORTAL_DEMO": "yes please"},
+		"LIMIT_SMS_PER_MEMBER": {"LIMIT_SMS_PER_MEMBER": "5 per hour"},
+		"LIMIT_CODE_ATTEMPTS":  {"LIMIT_CODE_ATTEMPTS": "0/15m"},
 	}
 	for name, kv := range cases {
 		_, err := LoadConfig(mapEnv(kv))
@@ -238,5 +241,18 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 		if _, ok := configVars[v]; !ok {
 			t.Errorf("README.md's configuration table lists %s, which Config does not read", v)
 		}
+	}
+}
+
+func TestLimitsFromTheEnvironment(t *testing.T) {
+	c, err := LoadConfig(mapEnv(map[string]string{"LIMIT_SMS_PER_NUMBER": "2/1h", "TRUSTED_PROXIES": "10.0.0.0/8, 192.168.0.0/16"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LimitSMSPerNumber != (handlers.Rate{N: 2, Per: time.Hour}) || c.LimitSMSPerMember != (handlers.Rate{}) {
+		t.Errorf("limits %v, %v", c.LimitSMSPerNumber, c.LimitSMSPerMember)
+	}
+	if len(c.TrustedProxies) != 2 {
+		t.Errorf("TRUSTED_PROXIES read as %q", c.TrustedProxies)
 	}
 }

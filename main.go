@@ -265,8 +265,15 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 		// Checked by LoadConfig, and by handlers.New: each must be an origin.
 		ReturnToOrigins: cfg.ReturnTo,
 		ResendCooldown:  cfg.Cooldown,
-		Now:             now,
-		Dev:             dev,
+		TrustedProxies:  cfg.TrustedProxies,
+		Limits: handlers.Limits{
+			SMSPerMember: cfg.LimitSMSPerMember, SMSPerNumber: cfg.LimitSMSPerNumber,
+			SMSPerIP: cfg.LimitSMSPerIP, SMSPerOrg: cfg.LimitSMSPerOrg,
+			LoginPerEmail: cfg.LimitLoginPerEmail, LoginPerIP: cfg.LimitLoginPerIP,
+			CodeAttempts: cfg.LimitCodeAttempts,
+		},
+		Now: now,
+		Dev: dev,
 	}, nil
 }
 
