@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/session"
@@ -57,14 +59,51 @@ func TestReplicasShareFlows(t *testing.T) {
 	checkLimitsAndOneTimeStepsAcrossReplicas(t, r, a, b)
 }
 
-// checkLimitsAndOneTimeStepsAcrossReplicas is the place for what the
-// shared store promises across replicas: SMS and code-attempt limits
-// counted on A hold on B, and a one-time step consumed on one replica
-// cannot be replayed on the other with an older cookie. Those checks
-// belong here once the handlers keep limits and one-time records in the
-// store; until then this asserts nothing.
+// checkLimitsAndOneTimeStepsAcrossReplicas: the SMS limit counted on
+// both replicas holds on both, and a one-time step consumed on one cannot
+// be replayed on the other with an older cookie.
 func checkLimitsAndOneTimeStepsAcrossReplicas(t *testing.T, r *replicas, a, b *Main) {
 	t.Helper()
+	demo := r.emu.Demo()
+	ada := demo.Organization.Admin
+	smsTo := func(memberID string) (n int) {
+		for _, m := range r.emu.Outbox() {
+			if m.MemberID == memberID && m.Channel == "sms" {
+				n++
+			}
+		}
+		return n
+	}
+	br := newReplicaBrowser(t)
+	br.login(a, r.emu, "acme", ada.Email)
+	for i := range 8 { // new numbers, cancelled in between, on A and B in turn
+		m := []*Main{a, b}[i%2]
+		br.get(m, "/enroll")
+		if p := br.post(m, "/enroll", url.Values{"region": {"US"}, "number": {fmt.Sprintf("20155502%02d", i)}}); p.status == http.StatusSeeOther {
+			br.get(m, "/verify")
+			br.post(m, "/verify/cancel", url.Values{})
+		}
+	}
+	if got := smsTo(ada.ID); got != 5 {
+		t.Errorf("%d texts for one member asked for on two replicas, want the limit's 5", got)
+	}
+
+	// A login's phone step, finished on B, replayed on A with the older cookie.
+	grace := demo.Required.Admin
+	br = newReplicaBrowser(t)
+	br.login(a, r.emu, "globex", grace.Email)
+	br.post(a, "/login/phone", url.Values{"region": {"US"}, "number": {"201 555 0191"}})
+	u, _ := url.Parse(a.URL())
+	before := br.c.Jar.Cookies(u)
+	br.get(b, "/verify")
+	if p := br.follow(b, br.post(b, "/verify", url.Values{"code": {r.lastMessage(t, "+12015550191").Code}})); !strings.Contains(p.text("main"), "You're logged in") {
+		t.Fatalf("login code on B: %d\n%s", p.status, p.body)
+	}
+	br.c.Jar.SetCookies(u, before)
+	br.post(a, "/login/phone", url.Values{"region": {"US"}, "number": {"201 555 0192"}})
+	if st, _ := r.emu.MemberState(grace.ID); !st.PhoneVerified || st.Phone != "+12015550191" || smsTo(grace.ID) != 1 {
+		t.Fatalf("a replayed login step on A changed the account: %+v, %d texts", st, smsTo(grace.ID))
+	}
 }
 
 // With its Redis gone a replica stays in rotation and keeps serving pages
@@ -96,7 +135,7 @@ func TestReplicaWithRedisStopped(t *testing.T) {
 func testRedisURL(t *testing.T) string {
 	t.Helper()
 	if u := os.Getenv("MFAPORTAL_TEST_REDIS_URL"); u != "" {
-		return u
+		return replicaDB(t, u)
 	}
 	requireOrSkip(t, "no Redis for the replica tests: start one with `redis-server --port 6391 --save '' --appendonly no --daemonize yes` "+
 		"and set MFAPORTAL_TEST_REDIS_URL=redis://127.0.0.1:6391/0")
@@ -318,4 +357,24 @@ func (b *replicaBrowser) login(m *Main, emu *stytchemu.Emulator, org, email stri
 		b.t.Fatalf("bad magic link %q", msg.Link)
 	}
 	return b.follow(m, b.get(m, link.RequestURI()))
+}
+
+// replicaDB is database 1 of the test Redis, emptied: the replica tests
+// count limits from zero on every run, and never touch the keys of the
+// store tests, which may run at the same time on database 0.
+func replicaDB(t *testing.T, raw string) string {
+	t.Helper()
+	opts, err := redis.ParseURL(raw)
+	if err != nil {
+		t.Fatalf("MFAPORTAL_TEST_REDIS_URL: %v", err)
+	}
+	opts.DB = 1
+	c := redis.NewClient(opts)
+	defer c.Close()
+	if err := c.FlushDB(context.Background()).Err(); err != nil {
+		t.Fatalf("empty the replica tests' Redis database: %v", err)
+	}
+	u, _ := url.Parse(raw)
+	u.Path = "/1"
+	return u.String()
 }
