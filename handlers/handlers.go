@@ -203,7 +203,7 @@ func New(opts Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.handler(opts), nil
+	return a.handler(opts)
 }
 
 // newApp checks the options and turns them into the app's fields.
@@ -240,6 +240,7 @@ func newApp(opts Options) (*app, error) {
 	}
 	var err error
 	a.sessions, err = session.NewStore(session.Config{
+		Name:     a.cookieName(opts.SecureCookies),
 		Keys:     opts.SessionKeys,
 		Path:     a.cookiePath(),
 		Secure:   opts.SecureCookies,
@@ -275,6 +276,17 @@ func newApp(opts Options) (*app, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// cookieName is __Host-mfaportal where browsers allow it (HTTPS, the
+// whole site): no other subdomain of the domain can set or shadow it.
+// Mounted under a prefix the cookie is scoped to that path instead, which
+// __Host- forbids; the session-bound CSRF token still holds there.
+func (a *app) cookieName(secure bool) string {
+	if secure && a.base == "" {
+		return "__Host-mfaportal"
+	}
+	return "mfaportal"
 }
 
 // cookiePath scopes our cookies to the mount point.

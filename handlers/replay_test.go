@@ -2,8 +2,12 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/mfaportal/mfaportal/handlers"
 )
 
 // cookies is a copy of the browser's cookies for the app, to replay later
@@ -82,5 +86,26 @@ func TestReplayedLoginPhoneStepChangesNothing(t *testing.T) {
 			t.Logf("sent to %s", m.To)
 		}
 		t.Fatal("a replayed login step sent a code")
+	}
+}
+
+// Over HTTPS at the site's root the session cookie is __Host- prefixed,
+// so no sibling subdomain can set or shadow it; under a prefix it is
+// scoped to that path.
+func TestSessionCookieName(t *testing.T) {
+	for base, want := range map[string]string{"": "__Host-mfaportal=", "/settings/security": "mfaportal="} {
+		e := newEnv(t)
+		opts := e.opts
+		opts.SecureCookies, opts.BasePath, opts.PublicURL = true, base, "https://mfa.example.com"
+		h, err := handlers.New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "https://mfa.example.com"+base+"/login", nil))
+		c := rec.Header().Get("Set-Cookie")
+		if !strings.HasPrefix(c, want) || !strings.Contains(c, "Secure") || (base == "" && !strings.Contains(c, "Path=/;")) {
+			t.Errorf("base %q: Set-Cookie %q, want %s…; Secure", base, c, want)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,7 +12,18 @@ import (
 
 // handler is the whole application: the HTTP middleware, outermost first,
 // around the echo router.
-func (a *app) handler(opts Options) http.Handler {
+func (a *app) handler(opts Options) (http.Handler, error) {
+	csrf, err := middleware.CSRF(middleware.CSRFConfig{
+		Secret:         csrfSecret,
+		TrustedOrigins: a.publicOrigin(),
+		Skip: func(r *http.Request) bool {
+			return r.URL.Path == a.base+"/healthz" || strings.HasPrefix(r.URL.Path, a.base+"/static/")
+		},
+		Fail: a.refuse,
+	})
+	if err != nil {
+		return nil, err
+	}
 	stack := []func(http.Handler) http.Handler{
 		middleware.RequestLog(a.log),   // a request id, one log line per request
 		middleware.Compress,            // gzip (gzhttp) of pages and static files
@@ -24,20 +34,23 @@ func (a *app) handler(opts Options) http.Handler {
 			HSTS:           strings.HasPrefix(a.publicURL, "https://"),
 		}),
 		middleware.MaxBody(64 << 10), // a body past 64 KB is a 413
-		middleware.CSRF(middleware.CSRFConfig{ // state-changing requests only from our own pages
-			Cookie: http.Cookie{Name: "mfaportal_csrf", Path: a.cookiePath(), Secure: opts.SecureCookies,
-				SameSite: sameSiteFor(opts.FrameAncestors), MaxAge: int((12 * time.Hour).Seconds())},
-			Skip: func(r *http.Request) bool {
-				return r.URL.Path == a.base+"/healthz" || strings.HasPrefix(r.URL.Path, a.base+"/static/")
-			},
-			Fail: a.refuse,
-		}),
+		a.loadSession,                // the session cookie, decoded once
+		csrf,                         // state-changing requests only from our own pages, with this session's token
 	}
 	var h http.Handler = a.router(opts)
 	for i := len(stack) - 1; i >= 0; i-- {
 		h = stack[i](h)
 	}
-	return h
+	return h, nil
+}
+
+// publicOrigin is PublicURL's origin, which may differ from the Host a
+// proxy passes on.
+func (a *app) publicOrigin() []string {
+	if o, err := parseOrigin(a.publicURL); err == nil && a.publicURL != "" {
+		return []string{o}
+	}
+	return nil
 }
 
 // router is the echo app: the error handler, request metrics, and every

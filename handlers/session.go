@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,7 +22,10 @@ func (a *app) session(c echo.Context) *session.State {
 	if s, ok := c.Get(sessionKey).(*session.State); ok {
 		return s
 	}
-	s := a.sessions.Load(c.Request())
+	s, ok := c.Request().Context().Value(stateKey{}).(*session.State)
+	if !ok {
+		s = a.sessions.Load(c.Request())
+	}
 	if s.FlowID != "" {
 		if err := a.loadFlow(c.Request().Context(), s); err != nil {
 			c.Set(flowStoreError, storeDown(err))
@@ -28,6 +33,32 @@ func (a *app) session(c echo.Context) *session.State {
 	}
 	c.Set(sessionKey, s)
 	return s
+}
+
+type stateKey struct{}
+
+// loadSession decodes the session cookie once per request, for the CSRF
+// check and then the handlers. A session without a CSRF secret gets one,
+// saved at once so the token on this response is good for the next.
+func (a *app) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := a.sessions.Load(r)
+		if s.CSRF == "" {
+			s.CSRF = rand.Text()
+			if err := a.sessions.Save(w, r, s); err != nil {
+				a.log.ErrorContext(r.Context(), "saving a new session failed", "err", err)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, s)))
+	})
+}
+
+// csrfSecret is the request's session secret for middleware.CSRF.
+func csrfSecret(r *http.Request) []byte {
+	if s, ok := r.Context().Value(stateKey{}).(*session.State); ok {
+		return []byte(s.CSRF)
+	}
+	return nil
 }
 
 // save writes the flow's record, if it has a new one, and the session
@@ -38,6 +69,9 @@ func (a *app) save(c echo.Context, s *session.State) error {
 	}
 	if s.Flow == nil && flowLoadError(c) == nil {
 		s.FlowID = "" // the flow is over, or its record is gone
+	}
+	if s.CSRF == "" { // a fresh session (login, logout) keeps the page's tokens good
+		s.CSRF = string(csrfSecret(c.Request()))
 	}
 	return a.sessions.Save(c.Response(), c.Request(), s)
 }

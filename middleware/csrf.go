@@ -15,9 +15,13 @@ var ErrCSRF = errors.New("csrf: request not from our own page")
 
 // CSRFConfig configures CSRF.
 type CSRFConfig struct {
-	// Cookie holds the cookie's attributes (Name, Path, Secure,
-	// SameSite); its value is set by CSRF. HttpOnly is always on.
-	Cookie http.Cookie
+	// Secret is the request's session secret the token is made from; it
+	// lives in the encrypted session cookie, so a token is good for one
+	// session only, and nothing a sibling subdomain can set replaces it.
+	Secret func(r *http.Request) []byte
+	// TrustedOrigins may send state-changing requests besides the app's
+	// own origin (scheme://host[:port]).
+	TrustedOrigins []string
 	// Skip exempts requests, such as static files and health checks.
 	Skip func(*http.Request) bool
 	// Fail answers a refused request: err is ErrCSRF, or the error from
@@ -27,42 +31,42 @@ type CSRFConfig struct {
 
 // CSRF refuses state-changing requests (anything but GET, HEAD, OPTIONS)
 // that did not come from one of our pages, in two independent ways:
-// net/http's CrossOriginProtection rejects what the browser says is
-// cross-origin (Sec-Fetch-Site, Origin), and a token must match the one
-// in our cookie (double submit: the X-CSRF-Token header htmx sends, or the
-// _csrf field of a form; never the query string). CSRFToken gives pages a
-// fresh masking of the token on every response, so a compressed page never
-// repeats the same secret bytes beside reflected input (BREACH).
-func CSRF(cfg CSRFConfig) func(http.Handler) http.Handler {
-	cfg.Cookie.HttpOnly = true
-	origin := http.NewCrossOriginProtection()
+// net/http's CrossOriginProtection rejects what the browser marks as
+// cross-origin or same-site (Sec-Fetch-Site, else Origin), and a token made
+// from the session's secret must come with the request (the X-CSRF-Token
+// header htmx sends, or the _csrf field of a form; never the query string).
+// CSRFToken gives pages a fresh masking of the token on every response, so
+// a compressed page never repeats the same secret bytes beside reflected
+// input (BREACH).
+func CSRF(cfg CSRFConfig) (func(http.Handler) http.Handler, error) {
+	origins := http.NewCrossOriginProtection()
+	for _, o := range cfg.TrustedOrigins {
+		if err := origins.AddTrustedOrigin(o); err != nil {
+			return nil, err
+		}
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if cfg.Skip != nil && cfg.Skip(r) {
 				next.ServeHTTP(w, r)
 				return
 			}
-			token, fromCookie := csrfCookie(r, cfg.Cookie.Name)
+			secret := cfg.Secret(r)
 			switch r.Method {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
 			default:
-				if err := checkCSRF(r, origin, token, fromCookie); err != nil {
+				if err := checkCSRF(r, origins, secret); err != nil {
 					cfg.Fail(w, r, err)
 					return
 				}
 			}
-			if !fromCookie {
-				c := cfg.Cookie
-				c.Value = base64.RawURLEncoding.EncodeToString(token)
-				http.SetCookie(w, &c)
-			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), csrfKey{}, token)))
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), csrfKey{}, secret)))
 		})
-	}
+	}, nil
 }
 
-func checkCSRF(r *http.Request, origin *http.CrossOriginProtection, token []byte, fromCookie bool) error {
-	if err := origin.Check(r); err != nil {
+func checkCSRF(r *http.Request, origins *http.CrossOriginProtection, secret []byte) error {
+	if err := origins.Check(r); err != nil {
 		return ErrCSRF
 	}
 	// Read the form even when the header carries the token: a body over
@@ -74,7 +78,7 @@ func checkCSRF(r *http.Request, origin *http.CrossOriginProtection, token []byte
 	if sent == "" {
 		sent = r.PostForm.Get("_csrf")
 	}
-	if !fromCookie || !validMasked(sent, token) {
+	if len(secret) == 0 || !validMasked(sent, secret) {
 		return ErrCSRF
 	}
 	return nil
@@ -82,39 +86,27 @@ func checkCSRF(r *http.Request, origin *http.CrossOriginProtection, token []byte
 
 type csrfKey struct{}
 
-const csrfTokenLen = 32
-
 // CSRFToken is the token for the page being rendered, masked afresh; ""
 // outside CSRF.
 func CSRFToken(ctx context.Context) string {
-	token, _ := ctx.Value(csrfKey{}).([]byte)
-	if token == nil {
+	secret, _ := ctx.Value(csrfKey{}).([]byte)
+	if len(secret) == 0 {
 		return ""
 	}
-	masked := make([]byte, 2*csrfTokenLen)
-	rand.Read(masked[:csrfTokenLen]) // never fails
-	subtle.XORBytes(masked[csrfTokenLen:], masked[:csrfTokenLen], token)
+	n := len(secret)
+	masked := make([]byte, 2*n)
+	rand.Read(masked[:n]) // never fails
+	subtle.XORBytes(masked[n:], masked[:n], secret)
 	return base64.RawURLEncoding.EncodeToString(masked)
 }
 
-// csrfCookie reads the browser's token, or makes a new one.
-func csrfCookie(r *http.Request, name string) (token []byte, fromCookie bool) {
-	if c, err := r.Cookie(name); err == nil {
-		if b, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil && len(b) == csrfTokenLen {
-			return b, true
-		}
-	}
-	token = make([]byte, csrfTokenLen)
-	rand.Read(token)
-	return token, false
-}
-
-// validMasked reports whether sent is a masking of token.
-func validMasked(sent string, token []byte) bool {
+// validMasked reports whether sent is a masking of secret.
+func validMasked(sent string, secret []byte) bool {
 	b, err := base64.RawURLEncoding.DecodeString(sent)
-	if err != nil || len(b) != 2*csrfTokenLen {
+	n := len(secret)
+	if err != nil || len(b) != 2*n {
 		return false
 	}
-	subtle.XORBytes(b[csrfTokenLen:], b[csrfTokenLen:], b[:csrfTokenLen])
-	return subtle.ConstantTimeCompare(b[csrfTokenLen:], token) == 1
+	subtle.XORBytes(b[n:], b[n:], b[:n])
+	return subtle.ConstantTimeCompare(b[n:], secret) == 1
 }

@@ -61,6 +61,8 @@ type State struct {
 	// ReturnTo is the validated page of the host to go back to after a
 	// change, from ?return_to=.
 	ReturnTo string
+	// CSRF is the secret this session's CSRF tokens are made from.
+	CSRF string
 }
 
 // Profile is the member and organization as Stytch last described them.
