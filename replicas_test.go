@@ -127,6 +127,13 @@ func TestReplicaWithRedisStopped(t *testing.T) {
 	if p := br.get(c, "/"); p.status != http.StatusOK || p.text("h1") != "Security settings" || !strings.Contains(p.text("header"), "Max Member") {
 		t.Fatalf("settings page with Redis stopped: %d\n%s", p.status, p.body)
 	}
+	// Sending a code fails closed: a clear page, and nothing is sent.
+	before := len(r.emu.Outbox())
+	br.get(c, "/enroll")
+	p := br.post(c, "/enroll", url.Values{"region": {"US"}, "number": {"(201) 555-0193"}})
+	if p.status != http.StatusServiceUnavailable || !strings.Contains(p.text("main"), "Nothing was sent") || len(r.emu.Outbox()) != before {
+		t.Fatalf("sending a code with Redis stopped: %d, %d messages sent\n%s", p.status, len(r.emu.Outbox())-before, p.body)
+	}
 }
 
 // testRedisURL is the shared test Redis. Without one the replica tests

@@ -119,7 +119,7 @@ func storeDown(err error) error {
 	return &pageError{
 		status:  http.StatusServiceUnavailable,
 		heading: "We can't do that right now",
-		message: "A part of our service that keeps your progress is not answering. " +
+		message: "A part of our service that keeps your progress is not answering, so nothing was sent. " +
 			"Please try again in a minute.",
 		nothingChanged: true,
 		err:            err,

@@ -137,8 +137,9 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 		err = a.sendCode(c, s, num.E164)
 	}
 	// Whatever happened, the flow goes on (at its phone form if nothing
-	// was sent): a login in particular must not end over one number.
-	if serr := a.save(c, s); serr != nil {
+	// was sent): a login in particular must not end over one number. The
+	// first failure is the one to tell.
+	if serr := a.save(c, s); serr != nil && err == nil {
 		return serr
 	}
 	switch {

@@ -30,10 +30,13 @@ func main() {
 	flag.IntVar(&o.rate, "rate", 2000, "requests a second of the fixed-rate runs")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds; within each, the app and the baseline alternate")
 	flag.Uint64Var(&o.workers, "workers", 64, "most requests in flight to a server at once")
+	flag.StringVar(&o.redis, "redis", "", "REDIS_URL for the app (limits and flow records in Redis); default: in memory")
 	q := flag.Bool("quick", false, "one round of 1 s runs at 200 req/s from 8 workers")
 	flag.Parse()
 	if *q {
+		redis := o.redis
 		o = quick
+		o.redis = redis
 	}
 	if o.duration <= 0 || o.rate <= 0 || o.rounds <= 0 || o.workers == 0 {
 		fail(errors.New("-duration, -rate, -rounds and -workers must be positive"))

@@ -23,7 +23,7 @@ type proc struct {
 
 // startApp builds mfaportal and runs it on the built-in emulator, in an
 // environment of its own: no Stytch credentials come in by accident.
-func startApp() (*proc, error) {
+func startApp(redisURL string) (*proc, error) {
 	dir, err := os.MkdirTemp("", "loadcheck-*")
 	if err != nil {
 		return nil, err
@@ -35,6 +35,9 @@ func startApp() (*proc, error) {
 	}
 	cmd, addr := exec.Command(bin), freeAddr()
 	cmd.Env = []string{"ADDR=" + addr, "METRICS_ADDR=" + freeAddr(), "COOKIE_SECURE=false"}
+	if redisURL != "" {
+		cmd.Env = append(cmd.Env, "REDIS_URL="+redisURL)
+	}
 	return startProc(cmd, addr, "/healthz")
 }
 

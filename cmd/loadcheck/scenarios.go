@@ -22,6 +22,7 @@ type options struct {
 	rate     int           // requests a second of the fixed-rate runs
 	rounds   int
 	workers  uint64 // most requests in flight at once
+	redis    string // the app's REDIS_URL; "" keeps its store in memory
 }
 
 // side is one server under load: the app's settings page, or the baseline.
@@ -52,7 +53,7 @@ type report struct {
 func run(o options) (*report, error) {
 	r := &report{opts: o}
 	var err error
-	if r.app.proc, err = startApp(); err != nil {
+	if r.app.proc, err = startApp(r.opts.redis); err != nil {
 		return nil, err
 	}
 	defer r.app.proc.stop()
