@@ -22,6 +22,17 @@ func (b *browser) restore(cookies []*http.Cookie) {
 	b.c.Jar.SetCookies(u, cookies)
 }
 
+// enrolledKeepingAnOlderCookie logs an acme member in and enrolls
+// +1 201-555-0177, returning the cookies from before the code went in.
+func enrolledKeepingAnOlderCookie(t *testing.T, e *env, b *browser, email string) []*http.Cookie {
+	t.Helper()
+	b.login("acme", email)
+	enroll(t, e, b, "US", "2015550177")
+	before := b.cookies()
+	mustStatus(t, b.post("/verify", url.Values{"code": {e.lastMessage("+12015550177").Code}}), http.StatusSeeOther)
+	return before
+}
+
 // An older cookie from before the code was entered must not cancel (and
 // so delete) the phone the member has since confirmed: finishing in one
 // tab and pressing Cancel in an older one used to remove it.
@@ -29,12 +40,7 @@ func TestReplayedCancelChangesNothing(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser()
 	max := e.demo.Organization.Member
-	b.login("acme", max.Email)
-	enroll(t, e, b, "US", "2015550177")
-	before := b.cookies()
-	mustStatus(t, b.post("/verify", url.Values{"code": {e.lastMessage("+12015550177").Code}}), http.StatusSeeOther)
-
-	b.restore(before)
+	b.restore(enrolledKeepingAnOlderCookie(t, e, b, max.Email))
 	p := b.post("/verify/cancel", nil)
 	mustStatus(t, p, http.StatusConflict)
 	contains(t, p, "main", "This step has expired")
@@ -49,12 +55,7 @@ func TestReplayedEnrollKeepsTheConfirmedPhone(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser()
 	max := e.demo.Organization.Member
-	b.login("acme", max.Email)
-	enroll(t, e, b, "US", "2015550177")
-	before := b.cookies()
-	mustStatus(t, b.post("/verify", url.Values{"code": {e.lastMessage("+12015550177").Code}}), http.StatusSeeOther)
-
-	b.restore(before)
+	b.restore(enrolledKeepingAnOlderCookie(t, e, b, max.Email))
 	b.post("/enroll", url.Values{"region": {"US"}, "number": {"2015550178"}})
 	if st := e.member(max); !st.MFAEnrolled || !st.PhoneVerified || st.Phone != "+12015550177" {
 		t.Fatalf("a replayed enrolment removed the confirmed phone: %+v", st)
