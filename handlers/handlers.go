@@ -252,21 +252,10 @@ func newApp(opts Options) (*app, error) {
 	if err := a.embedOptions(opts); err != nil {
 		return nil, err
 	}
-	// Whatever logger the host hands in, secrets and whole phone numbers
-	// never reach its output (once, if it already redacts).
-	a.log = slog.New(logging.Redacting(a.log.Handler()))
+	a.setLoggers(opts.Audit)
 	a.limits = opts.Limits.withDefaults()
-	for _, cidr := range opts.TrustedProxies {
-		_, n, err := net.ParseCIDR(cidr)
-		if err != nil {
-			return nil, fmt.Errorf("handlers: TrustedProxies: %q is not a CIDR range such as 10.0.0.0/8", cidr)
-		}
-		a.proxies = append(a.proxies, n)
-	}
-	if opts.Audit != nil {
-		a.auditLog = slog.New(logging.Redacting(opts.Audit.Handler()))
-	} else {
-		a.auditLog = logging.Audit(a.log.Handler())
+	if a.proxies, err = parseCIDRs(opts.TrustedProxies); err != nil {
+		return nil, err
 	}
 	a.store = opts.Store
 	if a.store == nil {
@@ -276,6 +265,30 @@ func newApp(opts Options) (*app, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// setLoggers makes sure that whatever loggers the host hands in, secrets
+// and whole phone numbers never reach their output (masked once, if they
+// already redact), and that audit lines are never silenced.
+func (a *app) setLoggers(audit *slog.Logger) {
+	a.log = slog.New(logging.Redacting(a.log.Handler()))
+	if audit != nil {
+		a.auditLog = slog.New(logging.Redacting(audit.Handler()))
+	} else {
+		a.auditLog = logging.Audit(a.log.Handler())
+	}
+}
+
+func parseCIDRs(cidrs []string) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, cidr := range cidrs {
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			return nil, fmt.Errorf("handlers: TrustedProxies: %q is not a CIDR range such as 10.0.0.0/8", cidr)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
 }
 
 // cookieName is __Host-mfaportal where browsers allow it (HTTPS, the
