@@ -27,7 +27,7 @@
 //	| zero / several of IST, session_token, session_jwt | 400 `no_session_arguments` / 400 `too_many_session_arguments` (send allows zero) | enum names; status a guess |
 //	| send to a pending/invited member | 400 `action_available_only_for_active_members` | DOCS B2B 400 |
 //	| when the phone becomes verified | linked unverified at send (and by create/update member); verified at a successful SMS authenticate; seeded numbers are verified | §4.1 [U] |
-//	| set_default_mfa | sets `default_mfa_method` to `sms_otp` | analogy with TOTP docs |
+//	| set_default_mfa | sets `default_mfa_method` to the method just proven (`sms_otp` or `totp`); without it, a member whose default is "" gets that method as default | OPENAPI text of set_default_mfa on totp/authenticate: the first MFA method becomes the default implicitly |
 //	| delete MFA phone | clears the number and `mfa_phone_number_verified`, resets `default_mfa_method` from `sms_otp` to "", keeps `mfa_enrolled` and every session, discards a pending code; no phone → 404 `member_phone_number_not_found` | docs: sessions stay, MFA enforced at next login; the rest is a choice |
 //	| mfa_required.member_options.mfa_phone_number | the full number, not masked | schema says "the Member's MFA phone number" |
 //	| SMS sent by magic-link authenticate | when MFA applies and the member has any linked number (verified or not) | "if the member has a phone number" |
