@@ -119,9 +119,8 @@ func (e *Emulator) sendSMS(r *http.Request, req *stytchclient.SendSMSRequest) (a
 		// Re-send to the number already linked: the code itself goes to the existing factor.
 	default:
 		// A new number: with an active (verified) factor, the caller must prove it first.
-		if m.m.MFAPhoneNumberVerified && !hasPhoneFactor(factors, m.m.MFAPhoneNumber) {
-			return nil, errf(http.StatusBadRequest, stytchclient.ErrSessionEnforcedFactorRequired,
-				"The member already has an active MFA factor; pass a session or intermediate session token that includes it.")
+		if m.hasActiveFactor() && !m.provesActiveFactor(factors) {
+			return nil, bypassRefused()
 		}
 		if m.m.MFAPhoneNumber != "" {
 			return nil, phoneAlreadySet()

@@ -329,6 +329,64 @@ func TestDeleteTOTP(t *testing.T) {
 	}
 }
 
+func TestTOTPBesidesSMS(t *testing.T) {
+	v := newEnv(t)
+	acme := v.orgAcme()
+	erin := acme.Enrolled // verified phone, default sms_otp
+
+	// Adding an app needs the phone proven first.
+	v.createTOTP(map[string]any{"organization_id": acme.ID, "member_id": erin.ID}).fails(http.StatusBadRequest, stytchclient.ErrSessionEnforcedFactorRequired)
+	login := v.login(acme.ID, erin.Email)
+	v.createTOTP(map[string]any{"organization_id": acme.ID, "member_id": erin.ID, "intermediate_session_token": login.IntermediateSessionToken}).
+		fails(http.StatusBadRequest, stytchclient.ErrSessionEnforcedFactorRequired)
+	var full stytchclient.AuthenticateSMSResponse
+	v.auth(map[string]any{"organization_id": acme.ID, "member_id": erin.ID, "code": v.code(erin.Phone), "intermediate_session_token": login.IntermediateSessionToken}).ok(&full)
+	tok := full.SessionToken
+
+	// A second create before confirming replaces the pending registration.
+	var first, second stytchclient.CreateTOTPResponse
+	v.createTOTP(map[string]any{"organization_id": acme.ID, "member_id": erin.ID, "session_token": tok}).ok(&first)
+	v.createTOTP(map[string]any{"organization_id": acme.ID, "member_id": erin.ID, "session_jwt": full.SessionJWT}).ok(&second)
+	if first.Secret == second.Secret || first.TOTPRegistrationID == second.TOTPRegistrationID {
+		t.Fatal("the second create should make a new registration")
+	}
+	body := func(code string, setDefault bool) map[string]any {
+		return map[string]any{"organization_id": acme.ID, "member_id": erin.ID, "code": code, "session_token": tok, "set_default_mfa": setDefault}
+	}
+	v.authTOTP(body(codeAt(t, first.Secret, v.clock.Now()), false)).fails(http.StatusUnauthorized, stytchclient.ErrUnableToAuthenticateTOTP)
+	var out stytchclient.AuthenticateTOTPResponse
+	v.authTOTP(body(codeAt(t, second.Secret, v.clock.Now()), false)).ok(&out)
+	if out.Member.DefaultMFAMethod != "sms_otp" || out.Member.TOTPRegistrationID != second.TOTPRegistrationID {
+		t.Fatalf("an app added beside SMS leaves the default alone: %+v", out.Member)
+	}
+	v.clock.Advance(30 * time.Second)
+	v.authTOTP(body(codeAt(t, second.Secret, v.clock.Now()), true)).ok(&out)
+	if out.Member.DefaultMFAMethod != "totp" {
+		t.Fatalf("set_default_mfa should make the app the default: %+v", out.Member)
+	}
+
+	// With the app as default, login sends no SMS on its own.
+	before := len(v.emu.Outbox())
+	login = v.login(acme.ID, erin.Email)
+	if login.MFARequired == nil || login.MFARequired.SecondaryAuthInitiated != "" || login.MFARequired.MemberOptions.MFAPhoneNumber != erin.Phone ||
+		login.MFARequired.MemberOptions.TOTPRegistrationID != second.TOTPRegistrationID || len(v.emu.Outbox()) != before+1 {
+		t.Fatalf("login with the app as default: %+v (outbox %d → %d, the e-mail only)", login.MFARequired, before, len(v.emu.Outbox()))
+	}
+	// A session proven by the app may change the phone; one with only the e-mail link may not.
+	v.req("DELETE", "/v1/b2b/organizations/"+acme.ID+"/members/mfa_phone_numbers/"+erin.ID, nil, asSession(tok)).ok(nil)
+	v.send(map[string]any{"organization_id": acme.ID, "member_id": erin.ID, "mfa_phone_number": newPhone, "intermediate_session_token": login.IntermediateSessionToken}).
+		fails(http.StatusBadRequest, stytchclient.ErrSessionEnforcedFactorRequired)
+	v.send(map[string]any{"organization_id": acme.ID, "member_id": erin.ID, "mfa_phone_number": newPhone, "session_token": tok}).ok(nil)
+
+	// Removing the app while SMS is the default leaves the default alone.
+	v.auth(map[string]any{"organization_id": acme.ID, "member_id": erin.ID, "code": v.code(newPhone), "session_token": tok, "set_default_mfa": true}).ok(nil)
+	var del stytchclient.MemberResponse
+	v.req("DELETE", deleteTOTPPath(acme.ID, erin.ID), nil, asSession(tok)).ok(&del)
+	if del.Member.DefaultMFAMethod != "sms_otp" || del.Member.TOTPRegistrationID != "" {
+		t.Fatalf("after removing the app: %+v", del.Member)
+	}
+}
+
 func TestTOTPRequestRules(t *testing.T) {
 	v := newEnv(t)
 	acme := v.orgAcme()
