@@ -132,6 +132,9 @@ type AuthenticationFactor struct {
 	UpdatedAt           string             `json:"updated_at,omitempty"`
 	EmailFactor         *EmailFactor       `json:"email_factor,omitempty"`
 	PhoneNumberFactor   *PhoneNumberFactor `json:"phone_number_factor,omitempty"`
+	// AuthenticatorAppFactor is set on a totp factor, RecoveryCodeFactor on a recovery_codes one.
+	AuthenticatorAppFactor *AuthenticatorAppFactor `json:"authenticator_app_factor,omitempty"`
+	RecoveryCodeFactor     *RecoveryCodeFactor     `json:"recovery_code_factor,omitempty"`
 }
 
 // EmailFactor is api_session_v1_EmailFactor.

@@ -134,6 +134,14 @@ func (e *Emulator) routes() http.Handler {
 	api.HandleFunc("POST /v1/b2b/otps/sms/send", handle(e, e.sendSMS))
 	api.HandleFunc("POST /v1/b2b/otps/sms/authenticate", handle(e, e.authenticateSMS))
 	api.HandleFunc("DELETE /v1/b2b/organizations/{org}/members/mfa_phone_numbers/{member}", handle(e, e.deleteMFAPhone))
+	api.HandleFunc("POST /v1/b2b/totp", handle(e, e.createTOTP))
+	api.HandleFunc("POST /v1/b2b/totp/authenticate", handle(e, e.authenticateTOTP))
+	// …/members/{member}/totp, with a wildcard last segment so that ServeMux finds it less
+	// specific than …/members/mfa_phone_numbers/{member} instead of refusing the pair.
+	api.HandleFunc("DELETE /v1/b2b/organizations/{org}/members/{member}/{factor}", handle(e, e.deleteMemberFactor))
+	api.HandleFunc("POST /v1/b2b/recovery_codes/recover", handle(e, e.recoverWithCode))
+	api.HandleFunc("GET /v1/b2b/recovery_codes/{org}/{member}", handle(e, e.getRecoveryCodes))
+	api.HandleFunc("POST /v1/b2b/recovery_codes/rotate", handle(e, e.rotateRecoveryCodes))
 	api.HandleFunc("GET /v1/b2b/organizations/{org}/member", handle(e, e.getMember))
 	api.HandleFunc("POST /v1/b2b/organizations/members/search", handle(e, e.searchMembers))
 	api.HandleFunc("PUT /v1/b2b/organizations/{org}/members/{member}", handle(e, e.updateMember))

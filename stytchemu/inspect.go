@@ -13,6 +13,10 @@ type MemberState struct {
 	DefaultMFAMethod string
 	Locked           bool
 	ActiveSessions   int
+	// TOTPRegistrationID is the member's confirmed authenticator app, "" when none.
+	TOTPRegistrationID string
+	// RecoveryCodes counts the unused recovery codes of that app.
+	RecoveryCodes int
 }
 
 // MemberState reports a member's current state by member id.
@@ -30,6 +34,9 @@ func (e *Emulator) MemberState(memberID string) (MemberState, bool) {
 			MFAEnrolled:      m.m.MFAEnrolled,
 			DefaultMFAMethod: m.m.DefaultMFAMethod,
 			Locked:           m.locked(now),
+		}
+		if t := m.activeTOTP(); t != nil {
+			st.TOTPRegistrationID, st.RecoveryCodes = t.id, len(t.codes)
 		}
 		for _, s := range e.st.sessions {
 			if s.memberID == memberID && s.live(now) {

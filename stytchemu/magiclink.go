@@ -199,8 +199,8 @@ func (e *Emulator) authenticateMagicLink(r *http.Request, req *stytchclient.Auth
 		mfa := &stytchclient.MFARequired{MemberOptions: &stytchclient.MemberOptions{
 			MFAPhoneNumber: m.m.MFAPhoneNumber, TOTPRegistrationID: m.m.TOTPRegistrationID,
 		}}
-		if m.m.MFAPhoneNumber != "" {
-			e.sendCode(o, m) // Stytch sends the SMS itself after primary auth
+		if m.m.MFAPhoneNumber != "" && m.m.DefaultMFAMethod != stytchclient.MFAMethodTOTP {
+			e.sendCode(o, m) // Stytch sends the SMS itself after primary auth, unless the app is the default
 			mfa.SecondaryAuthInitiated = smsOTP
 		}
 		out.IntermediateSessionToken = token

@@ -119,9 +119,8 @@ func (e *Emulator) sendSMS(r *http.Request, req *stytchclient.SendSMSRequest) (a
 		// Re-send to the number already linked: the code itself goes to the existing factor.
 	default:
 		// A new number: with an active (verified) factor, the caller must prove it first.
-		if m.m.MFAPhoneNumberVerified && !hasPhoneFactor(factors, m.m.MFAPhoneNumber) {
-			return nil, errf(http.StatusBadRequest, stytchclient.ErrSessionEnforcedFactorRequired,
-				"The member already has an active MFA factor; pass a session or intermediate session token that includes it.")
+		if m.hasActiveFactor() && !m.provesActiveFactor(factors) {
+			return nil, bypassRefused()
 		}
 		if m.m.MFAPhoneNumber != "" {
 			return nil, phoneAlreadySet()
@@ -196,9 +195,7 @@ func (e *Emulator) authenticateSMS(r *http.Request, req *stytchclient.Authentica
 	case req.SetMFAEnrollment == stytchclient.MFAUnenroll:
 		m.m.MFAEnrolled = false
 	}
-	if req.SetDefaultMFA {
-		m.m.DefaultMFAMethod = smsOTP
-	}
+	setDefaultMFA(m, smsOTP, req.SetDefaultMFA)
 	m.m.UpdatedAt = ts(now)
 
 	factor := stytchclient.AuthenticationFactor{
@@ -206,20 +203,7 @@ func (e *Emulator) authenticateSMS(r *http.Request, req *stytchclient.Authentica
 		LastAuthenticatedAt: ts(now), CreatedAt: ts(now), UpdatedAt: ts(now),
 		PhoneNumberFactor: &stytchclient.PhoneNumberFactor{PhoneID: m.phoneID, PhoneNumber: c.phone},
 	}
-	var s *session
-	switch c := caller.(type) {
-	case *intermediate:
-		c.consumed = true // an IST turns into a full session exactly once
-		s = e.newSession(m, addFactor(slices.Clone(c.factors), factor), req.SessionDurationMinutes, req.SessionCustomClaims, r)
-	case *session:
-		s = c
-		s.factors = addFactor(s.factors, factor)
-		s.lastAccessed = now
-		if req.SessionDurationMinutes > 0 {
-			s.expires = now.Add(time.Duration(req.SessionDurationMinutes) * time.Minute)
-		}
-		s.customClaims = mergeClaims(s.customClaims, req.SessionCustomClaims)
-	}
+	s := e.completeMFA(r, m, caller, factor, req.SessionDurationMinutes, req.SessionCustomClaims)
 	ms := e.sessionWire(s)
 	return stytchclient.AuthenticateSMSResponse{
 		Response:      ok(),
@@ -230,4 +214,33 @@ func (e *Emulator) authenticateSMS(r *http.Request, req *stytchclient.Authentica
 		SessionJWT:    e.signJWT(s),
 		MemberSession: &ms,
 	}, nil
+}
+
+// setDefaultMFA applies set_default_mfa; the member's first MFA method
+// becomes the default by itself, as the OpenAPI text of set_default_mfa says.
+func setDefaultMFA(m *member, method string, asked bool) {
+	if asked || m.m.DefaultMFAMethod == "" {
+		m.m.DefaultMFAMethod = method
+	}
+}
+
+// completeMFA adds a proven second factor to the caller of an MFA call: an
+// intermediate session becomes a full session (once), an existing session
+// gains the factor and is extended by minutes when given.
+func (e *Emulator) completeMFA(r *http.Request, m *member, caller any, factor stytchclient.AuthenticationFactor, minutes int, claims map[string]any) *session {
+	switch c := caller.(type) {
+	case *intermediate:
+		c.consumed = true // an IST turns into a full session exactly once
+		return e.newSession(m, addFactor(slices.Clone(c.factors), factor), minutes, claims, r)
+	case *session:
+		now := e.Now()
+		c.factors = addFactor(c.factors, factor)
+		c.lastAccessed = now
+		if minutes > 0 {
+			c.expires = now.Add(time.Duration(minutes) * time.Minute)
+		}
+		c.customClaims = mergeClaims(c.customClaims, claims)
+		return c
+	}
+	panic("stytchemu: completeMFA without a caller") // callers check for a session argument first
 }

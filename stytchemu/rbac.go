@@ -9,6 +9,7 @@ import (
 // RBAC actions the emulated endpoints check (stytch-api.md §6, hyphen spelling).
 const (
 	actDeleteMFAPhone    = "update.info.delete.mfa-phone"
+	actDeleteMFATOTP     = "update.info.delete.mfa-totp"
 	actUpdateMFAPhone    = "update.info.mfa-phone"
 	actUpdateName        = "update.info.name"
 	actUpdateUntrusted   = "update.info.untrusted-metadata"
@@ -25,6 +26,7 @@ const (
 // selfActions are the stytch.self permissions every stytch_member holds.
 var selfActions = map[string]bool{
 	actDeleteMFAPhone:    true,
+	actDeleteMFATOTP:     true,
 	actUpdateMFAPhone:    true,
 	actUpdateName:        true,
 	actUpdateUntrusted:   true,

@@ -42,6 +42,7 @@ type member struct {
 	failures    int // consecutive failed authentications
 	lockCreated time.Time
 	lockExpires time.Time
+	totp        *totpRegistration // nil when the member has no authenticator app
 }
 
 func (m *member) locked(now time.Time) bool { return now.Before(m.lockExpires) }
