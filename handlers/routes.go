@@ -16,10 +16,8 @@ func (a *app) handler(opts Options) (http.Handler, error) {
 	csrf, err := middleware.CSRF(middleware.CSRFConfig{
 		Secret:         csrfSecret,
 		TrustedOrigins: a.publicOrigin(),
-		Skip: func(r *http.Request) bool {
-			return r.URL.Path == a.base+"/healthz" || strings.HasPrefix(r.URL.Path, a.base+"/static/")
-		},
-		Fail: a.refuse,
+		Skip:           a.sessionless,
+		Fail:           a.refuse,
 	})
 	if err != nil {
 		return nil, err
@@ -42,6 +40,13 @@ func (a *app) handler(opts Options) (http.Handler, error) {
 		h = stack[i](h)
 	}
 	return h, nil
+}
+
+// sessionless reports whether r needs no session: static files and the
+// health check, which never get a cookie (a static file fetched beside a
+// first page must not mint a second session over the page's).
+func (a *app) sessionless(r *http.Request) bool {
+	return r.URL.Path == a.base+"/healthz" || strings.HasPrefix(r.URL.Path, a.base+"/static/")
 }
 
 // publicOrigin is PublicURL's origin, which may differ from the Host a

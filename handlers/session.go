@@ -42,6 +42,10 @@ type stateKey struct{}
 // saved at once so the token on this response is good for the next.
 func (a *app) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.sessionless(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		s := a.sessions.Load(r)
 		if s.CSRF == "" {
 			s.CSRF = rand.Text()

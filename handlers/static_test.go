@@ -163,3 +163,20 @@ func TestStaticFileRequests(t *testing.T) {
 		t.Errorf("Range with If-Range: %d, want 200", res.StatusCode)
 	}
 }
+
+// Static files and the health check never set a cookie: a stylesheet
+// fetched beside a first page must not replace the page's new session
+// (and with it the CSRF secret its forms were made from).
+func TestAssetsSetNoCookie(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/static/app.css", "/healthz"} {
+		res, err := http.Get(e.app.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Header.Get("Set-Cookie") != "" {
+			t.Errorf("%s: %d, Set-Cookie %q", path, res.StatusCode, res.Header.Get("Set-Cookie"))
+		}
+	}
+}
