@@ -153,12 +153,14 @@ func (a *app) routes(g *echo.Group) {
 	g.POST("/verify/resend", a.verifyResend)
 	g.POST("/verify/cancel", a.verifyCancel)
 
-	// Organization admins: members' MFA state, and resetting a member's phone.
+	// Organization admins: members' MFA state, resetting a member's phone, removing their app.
 	g.GET("/admin", a.adminMembers)
 	g.GET("/admin/members/:member_id", a.adminMemberPage)
 	g.GET("/admin/members/:member_id/reset", a.adminResetConfirm)
 	g.POST("/admin/members/:member_id/reset", a.adminReset)
 	g.GET("/admin/members/:member_id/reset/done", a.adminResetDone)
+	g.GET("/admin/members/:member_id/remove-app", a.adminRemoveAppConfirm)
+	g.POST("/admin/members/:member_id/remove-app", a.adminRemoveApp)
 }
 
 // clientIP is who the limits count a request against: the connection's

@@ -258,6 +258,9 @@ const (
 	AdminFilterMFAOn      = "mfa-on"
 	AdminFilterMFAOff     = "mfa-off"
 	AdminFilterUnverified = "phone-unverified"
+	AdminFilterApp        = "app"       // a confirmed authenticator app
+	AdminFilterSMS        = "sms"       // a confirmed phone for text message codes
+	AdminFilterNoMethod   = "no-method" // neither
 )
 
 // AdminMember is one member as an organization admin sees it.
@@ -270,8 +273,15 @@ type AdminMember struct {
 	PhoneMasked   string // "" when the member has no phone
 	PhoneVerified bool
 	DefaultMethod string // Stytch's default_mfa_method, "" when none
-	DetailURL     string
-	ResetURL      string // "" when there is no phone to reset
+	App           bool   // a confirmed authenticator app
+	// RecoveryLeft is the app's unused recovery codes, on the member's
+	// page only (one Stytch call per member); -1 when not known.
+	RecoveryLeft int
+	DetailURL    string
+	ResetURL     string // "" when there is no phone to reset
+	// RemoveAppURL removes the member's app; for the admin's own row it
+	// is their own removal flow (a code first). "" when there is no app.
+	RemoveAppURL string
 	// Self: the admin's own row, whose ResetURL is their own change-phone
 	// flow (a code first), not a reset.
 	Self bool
@@ -299,6 +309,14 @@ type AdminMemberPage struct {
 	Page
 	Member  AdminMember
 	ListURL string
+}
+
+// AdminRemoveAppPage confirms removing a member's authenticator app.
+type AdminRemoveAppPage struct {
+	Page
+	Member    AdminMember
+	ActionURL string
+	CancelURL string
 }
 
 // AdminResetPage confirms resetting a member's phone before it happens.
