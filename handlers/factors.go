@@ -196,7 +196,12 @@ func proveLabel(method string) string {
 // startProof starts kind's fresh-factor step with the method the member
 // chose (or their first one), texting a code when that is the method.
 func (a *app) startProof(c echo.Context, s *session.State, kind string) error {
-	methods := flowMethods(flows[kind])
+	return a.proofWith(c, s, kind, flowMethods(flows[kind]))
+}
+
+// proofWith is startProof for a flow whose methods the caller passes:
+// a flow's own done cannot read the table it is part of.
+func (a *app) proofWith(c echo.Context, s *session.State, kind string, methods []string) error {
 	method := c.FormValue("method")
 	if !slices.Contains(methods, method) || !hasMethod(s.Profile, method) {
 		var ok bool

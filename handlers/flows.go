@@ -57,6 +57,7 @@ const (
 	flowReplace     = "replace"      // replace, step 2: old phone removed, no code yet; enroll follows
 	flowUnenroll    = "unenroll"     // prove the current phone to turn MFA off
 
+	flowTOTPStepUp     = "totp-stepup"     // prove the phone before an app is added, when the session has not
 	flowTOTPEnroll     = "totp-enroll"     // a new authenticator app, confirmed by its first code
 	flowTOTPRemove     = "totp-remove"     // a fresh second factor, then the app is removed
 	flowRecoveryRotate = "recovery-rotate" // a fresh second factor, then new recovery codes
@@ -114,6 +115,13 @@ var flows = map[string]flow{
 			a.audit(c, s, "mfa_off")
 			s.Flash = "Text message codes are off. You can turn them back on at any time."
 			return a.saveAndRedirect(c, s, "/")
+		},
+	},
+	flowTOTPStepUp: {
+		code: views.CodeTOTPStepUp, submit: "Confirm",
+		stateNote: "Nothing has changed yet. Next, you'll add your authenticator app.",
+		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
+			return a.newAppKey(c, s, false)
 		},
 	},
 	flowTOTPEnroll: {

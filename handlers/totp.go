@@ -33,16 +33,20 @@ func (a *app) totpStart(c echo.Context) error {
 	if err := a.allow(c, "authenticator app set-ups", limit{"totp_setup", s.MemberID, a.limits.AppSetups}); err != nil {
 		return err
 	}
+	return a.newAppKey(c, s, true)
+}
+
+// newAppKey has Stytch make the key and moves on to the setup page. A
+// member with a confirmed phone whose session never proved it (they
+// logged in while codes were off) proves it first, when stepUp allows.
+func (a *app) newAppKey(c echo.Context, s *session.State, stepUp bool) error {
 	ist, token, jwt := sessionArgs(s)
 	res, err := a.stytch.CreateTOTP(c.Request().Context(), stytchclient.CreateTOTPRequest{
 		OrganizationID: s.OrganizationID, MemberID: s.MemberID,
 		IntermediateSessionToken: ist, SessionToken: token, SessionJWT: jwt,
 	})
-	if stytchclient.IsErrorType(err, stytchclient.ErrSessionEnforcedFactorRequired) {
-		return &pageError{status: http.StatusConflict, heading: "Confirm your phone first",
-			message: "You logged in without a code to your phone, so we can't add an app yet. " +
-				"Log out, then log in again with a code we text you, and set up the app then.",
-			nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
+	if stepUp && stytchclient.IsErrorType(err, stytchclient.ErrSessionEnforcedFactorRequired) && hasMethod(s.Profile, methodSMS) {
+		return a.proofWith(c, s, flowTOTPStepUp, []string{methodSMS}) // the table's methods for flowTOTPStepUp
 	}
 	if err != nil {
 		return withRetry(err, "/", "Back to security settings")

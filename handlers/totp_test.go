@@ -347,3 +347,28 @@ func TestAppCodeAttemptsAreLimited(t *testing.T) {
 		t.Fatalf("app saved: %+v", st)
 	}
 }
+
+// A member who logged in while text message codes were off has a session
+// that never proved their phone; Stytch will not add an app to it, so
+// the phone is proved first, then the app is set up as usual.
+func TestSetUpAppProvesThePhoneFirst(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	erin := e.demo.Organization.Enrolled
+	b.login("acme", erin.Email)
+	b.follow(b.post("/verify", url.Values{"code": {e.lastMessage(erin.Phone).Code}}))
+	b.get("/unenroll")
+	e.emu.Advance(31 * time.Second)
+	b.follow(b.post("/unenroll", nil))
+	b.follow(b.post("/verify", url.Values{"code": {e.lastMessage(erin.Phone).Code}}))
+	logout(t, b)
+	b.login("acme", erin.Email) // codes off: no code asked for
+
+	e.emu.Advance(31 * time.Second)
+	p := b.follow(b.post("/totp", nil))
+	contains(t, p, "main h1", "First, confirm it's you")
+	contains(t, p, "main .mfa-lead", "+1 •••-•••-0123")
+	p = b.follow(b.post("/verify", url.Values{"code": {e.lastMessage(erin.Phone).Code}}))
+	contains(t, p, "main h1", "Set up your authenticator app")
+	exists(t, p, "#totp-secret", true)
+}

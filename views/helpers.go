@@ -153,6 +153,8 @@ func groupsOfFour(secret string) string {
 // codeHeading is the code page's heading for each flow and method.
 func codeHeading(kind, method string) string {
 	switch kind {
+	case CodeTOTPStepUp:
+		return "First, confirm it's you"
 	case CodeTOTPEnroll:
 		return "Set up your authenticator app"
 	case CodeTOTPRemove:

@@ -140,6 +140,7 @@ const (
 	CodeStepUp   = "stepup"   // proving the current phone before replacing it
 	CodeUnenroll = "unenroll" // proving the current phone before turning MFA off
 
+	CodeTOTPStepUp     = "totp-stepup"     // proving the phone before adding an authenticator app
 	CodeTOTPEnroll     = "totp-enroll"     // confirming a new authenticator app with its first code
 	CodeTOTPRemove     = "totp-remove"     // proving it's the member before removing the app
 	CodeRecoveryRotate = "recovery-rotate" // proving it's the member before new recovery codes
