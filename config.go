@@ -55,6 +55,7 @@ type Config struct {
 	LimitLoginPerEmail handlers.Rate `env:"LIMIT_LOGIN_PER_EMAIL" want:"a rate such as 5/15m"`
 	LimitLoginPerIP    handlers.Rate `env:"LIMIT_LOGIN_PER_IP" want:"a rate such as 30/15m"`
 	LimitCodeAttempts  handlers.Rate `env:"LIMIT_CODE_ATTEMPTS" want:"a rate such as 5/15m"`
+	LimitAppSetups     handlers.Rate `env:"LIMIT_APP_SETUPS" want:"a rate such as 10/1h"`
 
 	// CookieSecure defaults to true when PUBLIC_URL is https.
 	CookieSecure bool   `env:"COOKIE_SECURE" want:"true or false"`

@@ -271,6 +271,7 @@ func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (h
 			SMSPerIP: cfg.LimitSMSPerIP, SMSPerOrg: cfg.LimitSMSPerOrg,
 			LoginPerEmail: cfg.LimitLoginPerEmail, LoginPerIP: cfg.LimitLoginPerIP,
 			CodeAttempts: cfg.LimitCodeAttempts,
+			AppSetups:    cfg.LimitAppSetups,
 		},
 		Now: now,
 		Dev: dev,

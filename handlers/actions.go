@@ -11,10 +11,13 @@ type mfaState struct {
 	PhoneVerified bool
 	Enrolled      bool   // Stytch's mfa_enrolled
 	Policy        string // the organization's mfa_policy
+	App           bool   // a confirmed authenticator app (totp_registration_id)
+	Default       string // Stytch's default_mfa_method: sms_otp, totp or ""
 }
 
 func profileState(p *session.Profile) mfaState {
-	return mfaState{Phone: p.Phone, PhoneVerified: p.PhoneVerified, Enrolled: p.MFAEnrolled, Policy: p.MFAPolicy}
+	return mfaState{Phone: p.Phone, PhoneVerified: p.PhoneVerified, Enrolled: p.MFAEnrolled, Policy: p.MFAPolicy,
+		App: p.TOTP, Default: p.DefaultMethod}
 }
 
 // actions says what may be done now. The settings page shows exactly
@@ -29,14 +32,31 @@ type actions struct {
 	// would otherwise have it.
 	UnenrollBlocked string
 	Reset           bool // an admin deletes the member's phone
+
+	AddApp    bool // set up an authenticator app: there is no confirmed one
+	RemoveApp bool // remove the app (after a fresh second factor)
+	// RemoveAppBlocked says why RemoveApp is not offered to a member who
+	// has an app.
+	RemoveAppBlocked string
+	AppDefault       bool // make the app what login asks for first
+	SMSDefault       bool // make text messages what login asks for first
+	RotateRecovery   bool // new recovery codes (after a fresh second factor)
+	ResetApp         bool // an admin deletes the member's app
 }
 
 const requiredByOrg = "Your organization requires two-step verification for everyone, so it can't be turned off."
 
+const appIsOnlyMethod = "Your organization requires two-step verification for everyone, and the app is your only method. Add a phone first, then you can remove the app."
+
+const appKeepsMFAOn = "Your authenticator app also protects your login. To stop using two-step verification, remove the app first."
+
 // allowedActions is the one rule for what a member may do with their MFA,
 // from their state and their organization's policy. Under
 // REQUIRED_FOR_ALL every login asks for a code anyway, so codes are
-// neither turned off nor "turned on"; the phone can still be changed.
+// neither turned off nor "turned on"; the phone can still be changed, and
+// the app removed while a confirmed phone remains. Stytch's mfa_enrolled
+// covers every method, so turning text message codes off is offered only
+// to a member without an app.
 func allowedActions(m mfaState) actions {
 	confirmed := m.Phone != "" && m.PhoneVerified
 	required := m.Policy == stytchclient.MFAPolicyRequiredForAll
@@ -44,11 +64,24 @@ func allowedActions(m mfaState) actions {
 		Enroll:   !confirmed,
 		Replace:  confirmed,
 		TurnOn:   confirmed && !m.Enrolled && !required,
-		Unenroll: confirmed && m.Enrolled && !required,
+		Unenroll: confirmed && m.Enrolled && !required && !m.App,
 		Reset:    m.Phone != "",
+
+		AddApp:         !m.App,
+		RemoveApp:      m.App && (confirmed || !required),
+		AppDefault:     m.App && m.Default != stytchclient.MFAMethodTOTP,
+		SMSDefault:     m.App && confirmed && m.Default == stytchclient.MFAMethodTOTP,
+		RotateRecovery: m.App,
+		ResetApp:       m.App,
 	}
-	if confirmed && required {
+	switch {
+	case confirmed && required:
 		a.UnenrollBlocked = requiredByOrg
+	case confirmed && m.Enrolled && m.App:
+		a.UnenrollBlocked = appKeepsMFAOn
+	}
+	if m.App && !a.RemoveApp {
+		a.RemoveAppBlocked = appIsOnlyMethod
 	}
 	return a
 }
@@ -57,5 +90,6 @@ func allowedActions(m mfaState) actions {
 // The member list does not carry the organization's policy; Reset does
 // not depend on it.
 func memberState(m stytchclient.Member) mfaState {
-	return mfaState{Phone: m.MFAPhoneNumber, PhoneVerified: m.MFAPhoneNumberVerified, Enrolled: m.MFAEnrolled}
+	return mfaState{Phone: m.MFAPhoneNumber, PhoneVerified: m.MFAPhoneNumberVerified, Enrolled: m.MFAEnrolled,
+		App: m.TOTPRegistrationID != "", Default: m.DefaultMFAMethod}
 }

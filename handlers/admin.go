@@ -98,7 +98,8 @@ func (a *app) adminMembers(c echo.Context) error {
 		Filter:           c.QueryParam("filter"),
 		Query:            strings.TrimSpace(c.QueryParam("q")),
 	}
-	if !slices.Contains([]string{views.AdminFilterMFAOn, views.AdminFilterMFAOff, views.AdminFilterUnverified}, v.Filter) {
+	if !slices.Contains([]string{views.AdminFilterMFAOn, views.AdminFilterMFAOff, views.AdminFilterUnverified,
+		views.AdminFilterApp, views.AdminFilterSMS, views.AdminFilterNoMethod}, v.Filter) {
 		v.Filter = views.AdminFilterAll
 	}
 	v.ActionURL = v.URL("/admin")
@@ -222,6 +223,17 @@ func (a *app) adminMemberPage(c echo.Context) error {
 	}
 	v := views.AdminMemberPage{Page: a.page(c, title, s)}
 	v.Member, v.ListURL = adminMember(v.Page, m, s.MemberID), v.URL("/admin")
+	if v.Member.App {
+		if res, err := a.stytch.GetRecoveryCodes(c.Request().Context(), s.OrganizationID, m.MemberID); err == nil {
+			v.Member.RecoveryLeft = len(res.RecoveryCodes)
+		}
+	}
+	if s.Flash != "" {
+		v.Flash, s.Flash = s.Flash, ""
+		if err := a.save(c, s); err != nil {
+			return err
+		}
+	}
 	return a.render(c, http.StatusOK, v.Page, views.AdminMemberContent(v))
 }
 
@@ -328,7 +340,16 @@ func adminMember(p views.Page, m stytchclient.Member, self string) views.AdminMe
 		MFAEnrolled:   m.MFAEnrolled,
 		PhoneVerified: m.MFAPhoneNumberVerified,
 		DefaultMethod: m.DefaultMFAMethod,
+		App:           m.TOTPRegistrationID != "",
+		RecoveryLeft:  -1,
 		DetailURL:     p.URL(memberPath(m.MemberID)),
+	}
+	switch {
+	case !allowedActions(memberState(m)).ResetApp:
+	case m.MemberID == self: // their own app goes after a fresh code, like anyone's
+		v.RemoveAppURL = p.URL("/totp/remove")
+	default:
+		v.RemoveAppURL = p.URL(memberPath(m.MemberID) + "/remove-app")
 	}
 	if m.MFAPhoneNumber != "" {
 		v.PhoneMasked = phone.Mask(m.MFAPhoneNumber)
@@ -351,6 +372,12 @@ func matchesFilter(m stytchclient.Member, filter string) bool {
 		return !m.MFAEnrolled
 	case views.AdminFilterUnverified:
 		return m.MFAPhoneNumber != "" && !m.MFAPhoneNumberVerified
+	case views.AdminFilterApp:
+		return m.TOTPRegistrationID != ""
+	case views.AdminFilterSMS:
+		return m.MFAPhoneNumber != "" && m.MFAPhoneNumberVerified
+	case views.AdminFilterNoMethod:
+		return m.TOTPRegistrationID == "" && !m.MFAPhoneNumberVerified
 	}
 	return true
 }
@@ -416,4 +443,54 @@ func adminListURL(p views.Page, filter, q string, offset int) string {
 		return p.URL("/admin")
 	}
 	return p.URL("/admin") + "?" + vals.Encode()
+}
+
+// adminRemoveAppConfirm names the member and says what removing their
+// app does, before anything changes.
+func (a *app) adminRemoveAppConfirm(c echo.Context) error {
+	s, m, err := a.adminTarget(c)
+	if err != nil {
+		return err
+	}
+	if m.MemberID == s.MemberID {
+		return a.redirect(c, "/totp/remove")
+	}
+	if !allowedActions(memberState(m)).ResetApp {
+		return redirectTo(memberPath(m.MemberID))
+	}
+	v := views.AdminRemoveAppPage{Page: a.page(c, "Remove authenticator app", s)}
+	v.Member = adminMember(v.Page, m, s.MemberID)
+	v.ActionURL, v.CancelURL = v.URL(memberPath(m.MemberID)+"/remove-app"), v.URL(memberPath(m.MemberID))
+	return a.render(c, http.StatusOK, v.Page, views.AdminRemoveAppContent(v))
+}
+
+// adminRemoveApp deletes the member's authenticator app (and so their
+// recovery codes) with the admin's own session, so Stytch's RBAC decides,
+// and logs an audit line. An admin's own app goes through their settings'
+// flow, with a code first.
+func (a *app) adminRemoveApp(c echo.Context) error {
+	s, m, err := a.adminTarget(c)
+	if err != nil {
+		return err
+	}
+	id := m.MemberID
+	if id == s.MemberID {
+		return a.redirect(c, "/totp/remove")
+	}
+	noApp := &pageError{status: http.StatusConflict, heading: "This member has no authenticator app",
+		message: "Their app may already have been removed.", nothingChanged: true,
+		retryURL: memberPath(id), retryLabel: "Back to the member"}
+	if !allowedActions(memberState(m)).ResetApp {
+		return noApp
+	}
+	res, err := a.stytch.DeleteTOTP(c.Request().Context(), s.OrganizationID, id, memberAuth(s))
+	switch {
+	case stytchclient.IsErrorType(err, stytchclient.ErrTOTPNotFound):
+		return noApp
+	case err != nil:
+		return withRetry(err, memberPath(id), "Back to the member")
+	}
+	a.audit(c, s, "delete_totp", slog.String("target_member_id", id), stytchRequestID(res.RequestID))
+	s.Flash = "The authenticator app of " + cmp.Or(res.Member.Name, res.Member.EmailAddress) + " is removed, and their recovery codes no longer work."
+	return a.saveAndRedirect(c, s, memberPath(id))
 }

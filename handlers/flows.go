@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,10 +12,16 @@ import (
 	"github.com/mfaportal/mfaportal/views"
 )
 
-// flow is one thing a member does by entering a texted code. Everything
-// that differs between flows is declared here, once; the code page and its
-// handlers (verify.go) read the table and never switch on a flow's name.
+// flow is one thing a member does by entering a code: texted, from an
+// authenticator app, or a recovery code. Everything that differs between
+// flows is declared here, once; the code page and its handlers (verify.go)
+// read the table and never switch on a flow's name.
 type flow struct {
+	// methods are the second factors that may prove this flow, the one
+	// asked for first at the head; nil is a texted code only.
+	methods []string
+	// page is where the flow's step lives when it is not the code page.
+	page string
 	// inLogin: the flow runs on the intermediate session token of a login
 	// that waits for its second step, not on a full session.
 	inLogin bool
@@ -27,8 +34,17 @@ type flow struct {
 	// What the code page says: what the code is for, its button, and what
 	// has (not) changed while the code is pending.
 	code, submit, stateNote string
+	// setDefault also makes the method proven the member's default.
+	setDefault bool
 	// done finishes the flow once Stytch has accepted the code.
-	done func(a *app, c echo.Context, s *session.State, m stytchclient.Member) error
+	done func(a *app, c echo.Context, s *session.State, p proof) error
+}
+
+// proof is what Stytch said when it accepted a code.
+type proof struct {
+	method       string
+	member       stytchclient.Member
+	recoveryLeft int // recovery codes left, after one was used
 }
 
 // The flows, by the name kept in the cookie (session.Flow.Kind).
@@ -40,13 +56,26 @@ const (
 	flowStepUp      = "stepup"       // replace, step 1: prove the current phone, then it is removed
 	flowReplace     = "replace"      // replace, step 2: old phone removed, no code yet; enroll follows
 	flowUnenroll    = "unenroll"     // prove the current phone to turn MFA off
+
+	flowTOTPStepUp     = "totp-stepup"     // prove the phone before an app is added, when the session has not
+	flowTOTPEnroll     = "totp-enroll"     // a new authenticator app, confirmed by its first code
+	flowTOTPRemove     = "totp-remove"     // a fresh second factor, then the app is removed
+	flowRecoveryRotate = "recovery-rotate" // a fresh second factor, then new recovery codes
+	flowRecoveryShow   = "recovery-show"   // new recovery codes, shown until the member says they saved them
 )
+
+// The methods of flows that prove the member again before a change.
+var freshFactor = []string{methodTOTP, methodSMS, methodRecovery}
 
 var flows = map[string]flow{
 	flowLogin: {
-		inLogin: true,
-		code:    views.CodeLogin, submit: "Log in",
-		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+		inLogin: true, methods: []string{methodSMS, methodTOTP, methodRecovery},
+		code: views.CodeLogin, submit: "Log in",
+		done: func(a *app, c echo.Context, s *session.State, p proof) error {
+			if p.method == methodRecovery {
+				a.audit(c, s, "recovery_code_used", slog.Int("recovery_codes_left", p.recoveryLeft))
+				return a.finishLogin(c, s, recoveryLoginNote(p.recoveryLeft))
+			}
 			return a.finishLogin(c, s, "You're logged in.")
 		},
 	},
@@ -54,7 +83,7 @@ var flows = map[string]flow{
 		inLogin: true, newPhone: true, phoneForm: "/login/phone", enrollment: stytchclient.MFAEnroll,
 		code: views.CodeEnroll, submit: "Confirm and log in",
 		stateNote: "Your number is saved but not confirmed yet. Enter the code to finish.",
-		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
 			a.audit(c, s, "mfa_on")
 			return a.finishLogin(c, s, "You're logged in, and text message codes are set up.")
 		},
@@ -74,7 +103,7 @@ var flows = map[string]flow{
 	flowStepUp: {
 		code: views.CodeStepUp, submit: "Confirm and remove this number",
 		stateNote: "Nothing has changed yet: your current phone still receives your sign-in codes.",
-		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
 			return a.removeOldPhone(c, s)
 		},
 	},
@@ -82,12 +111,38 @@ var flows = map[string]flow{
 		enrollment: stytchclient.MFAUnenroll,
 		code:       views.CodeUnenroll, submit: "Turn off",
 		stateNote: "Text message codes are still on. They will be turned off once you enter the code.",
-		done: func(a *app, c echo.Context, s *session.State, _ stytchclient.Member) error {
+		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
 			a.audit(c, s, "mfa_off")
 			s.Flash = "Text message codes are off. You can turn them back on at any time."
 			return a.saveAndRedirect(c, s, "/")
 		},
 	},
+	flowTOTPStepUp: {
+		code: views.CodeTOTPStepUp, submit: "Confirm",
+		stateNote: "Nothing has changed yet. Next, you'll add your authenticator app.",
+		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
+			return a.newAppKey(c, s, false)
+		},
+	},
+	flowTOTPEnroll: {
+		methods: []string{methodTOTP}, enrollment: stytchclient.MFAEnroll,
+		code: views.CodeTOTPEnroll, submit: "Confirm and turn on",
+		stateNote: "Nothing is saved yet. The app is added once you enter a code from it.",
+		done:      (*app).finishTOTPEnroll,
+	},
+	flowTOTPRemove: {
+		methods: freshFactor,
+		code:    views.CodeTOTPRemove, submit: "Confirm and remove the app",
+		stateNote: "Your authenticator app still works. It will be removed once you confirm.",
+		done:      (*app).removeApp,
+	},
+	flowRecoveryRotate: {
+		methods: freshFactor,
+		code:    views.CodeRecoveryRotate, submit: "Confirm and make new codes",
+		stateNote: "Your recovery codes still work. They will be replaced once you confirm.",
+		done:      (*app).rotateRecoveryCodes,
+	},
+	flowRecoveryShow: {page: "/recovery-codes"},
 }
 
 // currentFlow is the flow s is part-way through, if it is one of the
@@ -98,6 +153,14 @@ func currentFlow(s *session.State) (flow, bool) {
 	}
 	f, ok := flows[s.Flow.Kind]
 	return f, ok
+}
+
+// flowMethods are the methods that may prove f.
+func flowMethods(f flow) []string {
+	if f.methods == nil {
+		return []string{methodSMS}
+	}
+	return f.methods
 }
 
 // inFlow reports whether s is part-way through the flow named kind.
@@ -112,9 +175,9 @@ func (a *app) finishLogin(c echo.Context, s *session.State, flash string) error 
 
 // finishEnroll: codes are on (a first phone, a replacement, or back on).
 // The member goes back to the host's page they came from, if any.
-func (a *app) finishEnroll(c echo.Context, s *session.State, m stytchclient.Member) error {
+func (a *app) finishEnroll(c echo.Context, s *session.State, p proof) error {
 	a.audit(c, s, "mfa_on")
-	s.Flash = fmt.Sprintf("Text message codes are on. We'll text %s when you log in.", phone.Mask(m.MFAPhoneNumber))
+	s.Flash = fmt.Sprintf("Text message codes are on. We'll text %s when you log in.", phone.Mask(p.member.MFAPhoneNumber))
 	if left, err := a.leaveForReturnTo(c, s); left || err != nil {
 		return err
 	}

@@ -71,6 +71,14 @@ type Stytch interface {
 	AuthenticateSession(ctx context.Context, req stytchclient.AuthenticateSessionRequest) (*stytchclient.AuthenticateSessionResponse, error)
 	RevokeSession(ctx context.Context, req stytchclient.RevokeSessionRequest, as stytchclient.MemberAuth) (*stytchclient.Response, error)
 	SearchMembers(ctx context.Context, req stytchclient.SearchMembersRequest, as stytchclient.MemberAuth) (*stytchclient.SearchMembersResponse, error)
+	UpdateMember(ctx context.Context, organizationID, memberID string, req stytchclient.UpdateMemberRequest, as stytchclient.MemberAuth) (*stytchclient.MemberResponse, error)
+
+	CreateTOTP(ctx context.Context, req stytchclient.CreateTOTPRequest) (*stytchclient.CreateTOTPResponse, error)
+	AuthenticateTOTP(ctx context.Context, req stytchclient.AuthenticateTOTPRequest) (*stytchclient.AuthenticateTOTPResponse, error)
+	DeleteTOTP(ctx context.Context, organizationID, memberID string, as stytchclient.MemberAuth) (*stytchclient.MemberResponse, error)
+	Recover(ctx context.Context, req stytchclient.RecoverRequest) (*stytchclient.RecoverResponse, error)
+	GetRecoveryCodes(ctx context.Context, organizationID, memberID string) (*stytchclient.RecoveryCodesResponse, error)
+	RotateRecoveryCodes(ctx context.Context, req stytchclient.RotateRecoveryCodesRequest) (*stytchclient.RecoveryCodesResponse, error)
 }
 
 // SessionVerifier checks a session JWT locally; *stytchclient.JWTVerifier

@@ -45,6 +45,7 @@ type Limits struct {
 	LoginPerEmail Rate // sign-in links e-mailed to one address
 	LoginPerIP    Rate // sign-in links asked for from one client address
 	CodeAttempts  Rate // codes entered in one flow
+	AppSetups     Rate // authenticator-app keys made for one member
 }
 
 // DefaultLimits are what a real deployment starts with: a member who
@@ -57,6 +58,7 @@ var DefaultLimits = Limits{
 	LoginPerEmail: Rate{5, 15 * time.Minute},
 	LoginPerIP:    Rate{30, 15 * time.Minute},
 	CodeAttempts:  Rate{5, memberFlowTTL},
+	AppSetups:     Rate{10, time.Hour},
 }
 
 // withDefaults fills the zero rates of l from DefaultLimits.
@@ -74,6 +76,7 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.LoginPerEmail, d.LoginPerEmail)
 	fill(&l.LoginPerIP, d.LoginPerIP)
 	fill(&l.CodeAttempts, d.CodeAttempts)
+	fill(&l.AppSetups, d.AppSetups)
 	return l
 }
 

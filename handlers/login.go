@@ -196,6 +196,10 @@ func (a *app) authenticate(c echo.Context) error {
 	case res.MFARequired != nil && res.MFARequired.SecondaryAuthInitiated == "sms_otp":
 		a.startFlow(ctx, s, &session.Flow{Kind: flowLogin, Until: until, AutoSent: true})
 		a.codeSent(s.Flow, res.Member.MFAPhoneNumber)
+	case loginAsksFirst(s.Profile) == methodTOTP:
+		// The app is the member's default (or their only method): nothing
+		// is texted unless they choose a text message instead.
+		a.startFlow(ctx, s, &session.Flow{Kind: flowLogin, Until: until, Method: methodTOTP})
 	case res.Member.MFAPhoneNumber != "":
 		// Stytch did not text a code on its own (the member's default
 		// method is another one): text it now.

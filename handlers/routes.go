@@ -139,19 +139,33 @@ func (a *app) routes(g *echo.Group) {
 	g.POST("/replace", a.replaceStart)
 	g.GET("/unenroll", a.unenrollConfirm)
 	g.POST("/unenroll", a.unenrollStart)
+	g.POST("/mfa/default", a.setDefaultMethod)
 
-	// Entering a code, for every flow that texts one.
+	// The authenticator app and its recovery codes.
+	g.POST("/totp", a.totpStart)
+	g.GET("/totp/remove", a.totpRemoveConfirm)
+	g.POST("/totp/remove", a.totpRemoveStart)
+	g.GET("/recovery-codes", a.recoveryCodesPage)
+	g.GET("/recovery-codes/download", a.recoveryCodesDownload)
+	g.POST("/recovery-codes/saved", a.recoveryCodesSaved)
+	g.GET("/recovery-codes/new", a.recoveryRotateConfirm)
+	g.POST("/recovery-codes/new", a.recoveryRotateStart)
+
+	// Entering a code (texted, from the app, or a recovery code), for every flow.
 	g.GET("/verify", a.verifyForm)
 	g.POST("/verify", a.verifyCode)
+	g.POST("/verify/method", a.verifyMethod)
 	g.POST("/verify/resend", a.verifyResend)
 	g.POST("/verify/cancel", a.verifyCancel)
 
-	// Organization admins: members' MFA state, and resetting a member's phone.
+	// Organization admins: members' MFA state, resetting a member's phone, removing their app.
 	g.GET("/admin", a.adminMembers)
 	g.GET("/admin/members/:member_id", a.adminMemberPage)
 	g.GET("/admin/members/:member_id/reset", a.adminResetConfirm)
 	g.POST("/admin/members/:member_id/reset", a.adminReset)
 	g.GET("/admin/members/:member_id/reset/done", a.adminResetDone)
+	g.GET("/admin/members/:member_id/remove-app", a.adminRemoveAppConfirm)
+	g.POST("/admin/members/:member_id/remove-app", a.adminRemoveApp)
 }
 
 // clientIP is who the limits count a request against: the connection's

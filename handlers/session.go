@@ -205,6 +205,8 @@ func setProfile(s *session.State, m stytchclient.Member, org stytchclient.Organi
 		PhoneVerified:    m.MFAPhoneNumberVerified,
 		MFAEnrolled:      m.MFAEnrolled,
 		IsAdmin:          isAdmin,
+		TOTP:             m.TOTPRegistrationID != "",
+		DefaultMethod:    m.DefaultMFAMethod,
 	}
 }
 

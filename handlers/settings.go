@@ -2,10 +2,12 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
@@ -35,9 +37,26 @@ func (a *app) settings(c echo.Context) error {
 	}
 	acts := allowedActions(profileState(p))
 	v.CanEnroll, v.CanReplace, v.CanTurnOn, v.CanUnenroll = acts.Enroll, acts.Replace, acts.TurnOn, acts.Unenroll
-	v.PendingSetup = acts.Enroll && (p.MFAEnrolled || inFlow(s, flowReplace) || v.RequiredByOrg)
-	if acts.UnenrollBlocked != "" {
+	v.PendingSetup = acts.Enroll && !p.TOTP && (p.MFAEnrolled || inFlow(s, flowReplace) || v.RequiredByOrg)
+	switch acts.UnenrollBlocked {
+	case "":
+	case requiredByOrg:
 		v.UnenrollBlocked = acts.UnenrollBlocked + " You can change your phone number instead."
+	default:
+		v.UnenrollBlocked = acts.UnenrollBlocked
+	}
+	v.SMSOn = p.MFAEnrolled && (p.Phone != "" || !p.TOTP)
+	v.HasApp, v.AppIsDefault = p.TOTP, loginAsksFirst(p) == methodTOTP
+	v.CanAddApp, v.CanRemoveApp, v.RemoveAppBlocked = acts.AddApp, acts.RemoveApp, acts.RemoveAppBlocked
+	v.CanAppDefault, v.CanSMSDefault, v.CanRotate = acts.AppDefault, acts.SMSDefault, acts.RotateRecovery
+	v.Methods = methodsInWords(p)
+	if p.TOTP {
+		v.RecoveryLeft = -1
+		if res, err := a.stytch.GetRecoveryCodes(c.Request().Context(), s.OrganizationID, s.MemberID); err == nil {
+			v.RecoveryLeft = len(res.RecoveryCodes)
+		} else {
+			a.log.WarnContext(c.Request().Context(), "counting recovery codes failed", "member_id", s.MemberID, "err", err)
+		}
 	}
 	if s.Flash != "" {
 		v.Flash, s.Flash = s.Flash, ""
@@ -46,4 +65,43 @@ func (a *app) settings(c echo.Context) error {
 		}
 	}
 	return a.render(c, http.StatusOK, v.Page, views.SettingsContent(v))
+}
+
+// loginAsksFirst is the method a login asks for first ("" when login
+// needs only the e-mail link): the member's default when they have it,
+// else a text message, else the app. authenticate follows the same rule.
+func loginAsksFirst(p *session.Profile) string {
+	if !p.MFAEnrolled && p.MFAPolicy != stytchclient.MFAPolicyRequiredForAll {
+		return ""
+	}
+	if p.DefaultMethod == methodTOTP && p.TOTP {
+		return methodTOTP
+	}
+	if p.Phone != "" {
+		return methodSMS
+	}
+	if p.TOTP {
+		return methodTOTP
+	}
+	return ""
+}
+
+// methodsInWords says which methods the member has and which one login
+// asks for first.
+func methodsInWords(p *session.Profile) string {
+	var have []string
+	if p.TOTP {
+		have = append(have, "an authenticator app")
+	}
+	if hasMethod(p, methodSMS) {
+		have = append(have, "text message codes to "+phone.Mask(p.Phone))
+	}
+	first := loginAsksFirst(p)
+	switch {
+	case len(have) == 0:
+		return "You have no second step set up: logging in needs only the link we e-mail you."
+	case first == "":
+		return "You have " + strings.Join(have, " and ") + ", but two-step verification is off: logging in needs only the link we e-mail you."
+	}
+	return "You have " + strings.Join(have, " and ") + ". When you log in, we ask for " + methodName(first) + " first."
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -32,10 +33,15 @@ func (a *app) codeSession(c echo.Context) (*session.State, flow, error) {
 		return nil, flow{}, errStepExpired
 	case !ok:
 		return nil, flow{}, redirectTo("/")
+	case f.page != "":
+		return nil, flow{}, redirectTo(f.page)
+	case flowMethod(s, f) != methodSMS:
 	case s.Flow.PhoneE164 == "" && f.phoneForm != "":
 		return nil, flow{}, redirectTo(f.phoneForm)
 	case s.Flow.PhoneE164 == "":
 		return nil, flow{}, redirectTo("/")
+	}
+	switch {
 	case f.inLogin && !s.InLogin():
 		return nil, flow{}, redirectTo("/login")
 	case f.inLogin:
@@ -51,20 +57,27 @@ func (a *app) codePage(c echo.Context, s *session.State, f flow) views.CodePage 
 	v := views.CodePage{
 		Page:             a.page(c, "Enter your code", s),
 		Kind:             f.code,
+		Method:           flowMethod(s, f),
 		SubmitLabel:      f.submit,
 		StateNote:        f.stateNote,
-		PhoneMasked:      phone.Mask(fs.PhoneE164),
-		ExpiresAt:        fs.CodeExpiresAt.UTC().Format("15:04 UTC"),
-		ExpiresAtUnix:    fs.CodeExpiresAt.Unix(),
-		ResendAtUnix:     fs.ResendAfter.Unix(),
-		Expired:          !now.Before(fs.CodeExpiresAt),
 		AutoSentByStytch: fs.AutoSent,
 	}
-	if wait := fs.ResendAfter.Sub(now); wait > 0 {
-		v.ResendIn = int(math.Ceil(wait.Seconds()))
+	if v.Method == methodSMS {
+		v.PhoneMasked = phone.Mask(fs.PhoneE164)
+		v.ExpiresAt = fs.CodeExpiresAt.UTC().Format("15:04 UTC")
+		v.ExpiresAtUnix, v.ResendAtUnix = fs.CodeExpiresAt.Unix(), fs.ResendAfter.Unix()
+		v.Expired = !now.Before(fs.CodeExpiresAt)
+		if wait := fs.ResendAfter.Sub(now); wait > 0 {
+			v.ResendIn = int(math.Ceil(wait.Seconds()))
+		}
 	}
+	if fs.TOTPSecret != "" {
+		v.Setup = &views.TOTPSetup{Secret: fs.TOTPSecret, QR: fs.TOTPQR}
+	}
+	v.Alternatives = alternatives(s, f, v.Method)
 	v.ActionURL = v.URL("/verify")
 	v.ResendURL = v.URL("/verify/resend")
+	v.MethodURL = v.URL("/verify/method")
 	v.CancelURL = v.URL("/verify/cancel")
 	if s.Flash != "" {
 		v.Notice, s.Flash = s.Flash, ""
@@ -93,9 +106,9 @@ func (a *app) verifyCode(c echo.Context) error {
 		return err
 	}
 	v := a.codePage(c, s, f)
-	code, ok := phone.NormalizeCode(c.FormValue("code"))
+	code, ok := normalizeCode(v.Method, c.FormValue("code"))
 	if !ok {
-		v.Errors = views.Errors{{Field: "code", Message: "Enter the 6 digits from the text message."}}
+		v.Errors = views.Errors{{Field: "code", Message: badShape(v.Method)}}
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
 	if v.Expired {
@@ -116,21 +129,19 @@ func (a *app) verifyCode(c echo.Context) error {
 		}
 		return err
 	}
-	req := stytchclient.AuthenticateSMSRequest{OrganizationID: s.OrganizationID, MemberID: s.MemberID, Code: code, SetMFAEnrollment: f.enrollment}
-	req.IntermediateSessionToken, req.SessionToken, req.SessionJWT = sessionArgs(s)
-	res, err := a.stytch.AuthenticateSMS(ctx, req)
+	res, err := a.proveCode(ctx, s, f, v.Method, code)
 	if err != nil {
 		return a.codeRefused(c, s, v, err)
 	}
-	a.setTokens(s, res.SessionToken, res.SessionJWT, res.MemberSession)
+	a.setTokens(s, res.token, res.jwt, res.session)
 	var roles []string
-	if res.MemberSession != nil {
-		roles = res.MemberSession.Roles
+	if res.session != nil {
+		roles = res.session.Roles
 	}
-	setProfile(s, res.Member, res.Organization, roles)
-	a.log.InfoContext(ctx, "code confirmed", "flow", s.Flow.Kind, "member_id", s.MemberID)
+	setProfile(s, res.member, res.org, roles)
+	a.log.InfoContext(ctx, "code confirmed", "flow", s.Flow.Kind, "method", v.Method, "member_id", s.MemberID)
 	s.Flow = nil
-	return f.done(a, c, s, res.Member)
+	return f.done(a, c, s, proof{method: v.Method, member: res.member, recoveryLeft: res.left})
 }
 
 var errTooManyTries = &pageError{
@@ -157,6 +168,18 @@ func (a *app) codeRefused(c echo.Context, s *session.State, v views.CodePage, er
 	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthOTPCode):
 		v.Expired = true
 		v.Errors = views.Errors{{Field: "code", Message: "That code has expired or was already used. Ask for a new one below."}}
+	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthenticateTOTP, stytchclient.ErrInvalidTOTPCode):
+		v.Errors = views.Errors{{Field: "code", Message: "That code isn't right. Enter the code your authenticator app shows now."}}
+	case stytchclient.IsErrorType(err, stytchclient.ErrTOTPCodeAlreadyAuthenticated):
+		v.Errors = views.Errors{{Field: "code", Message: "That code was already used. Wait for your app to show a new one, then enter it."}}
+	case stytchclient.IsErrorType(err, stytchclient.ErrRecoveryCodeUsedAsTOTPCode):
+		v.Errors = views.Errors{{Field: "code", Message: "That is a recovery code. To use it, choose \"Use a recovery code\" below."}}
+	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthenticateRecoveryCode, stytchclient.ErrTOTPCodeUsedAsRecoveryCode):
+		v.Errors = views.Errors{{Field: "code", Message: "That recovery code isn't right, or it was already used. Each code works once."}}
+	case stytchclient.IsErrorType(err, stytchclient.ErrExpiredTOTP, stytchclient.ErrTOTPNotFound, stytchclient.ErrNoActiveRecoveryCodeBackedFactor):
+		return &pageError{status: http.StatusConflict, heading: "This step has expired",
+			message:        "Your authenticator app is no longer waiting for this step (it may have been removed, or setting it up took too long). Nothing was changed.",
+			nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
 	case stytchclient.IsErrorType(err, stytchclient.ErrUserLockLimitReached):
 		v.Locked, status = true, http.StatusTooManyRequests
 		v.LockedUntil = a.now().Add(time.Hour).UTC().Format("15:04 UTC")
@@ -175,6 +198,9 @@ func (a *app) verifyResend(c echo.Context) error {
 	s, f, err := a.codeSession(c)
 	if err != nil {
 		return err
+	}
+	if flowMethod(s, f) != methodSMS {
+		return redirectTo("/verify")
 	}
 	if wait := s.Flow.ResendAfter.Sub(a.now()); wait > 0 {
 		v := a.codePage(c, s, f)
@@ -195,6 +221,34 @@ func (a *app) verifyResend(c echo.Context) error {
 		return withRetry(err, "/verify", "Back to the code")
 	}
 	s.Flash = "We sent a new code to " + phone.Mask(s.Flow.PhoneE164) + ". Earlier codes no longer work."
+	return a.saveAndRedirect(c, s, "/verify")
+}
+
+// verifyMethod switches the step to another of the flow's methods the
+// member has: a text message (sent now), the app, or a recovery code.
+func (a *app) verifyMethod(c echo.Context) error {
+	s, f, err := a.codeSession(c)
+	if err != nil {
+		return err
+	}
+	method := c.FormValue("method")
+	if !slices.Contains(flowMethods(f), method) || !hasMethod(s.Profile, method) {
+		return redirectTo("/verify")
+	}
+	if err := a.takeFlow(c.Request().Context(), s); err != nil {
+		return err
+	}
+	was := flowMethod(s, f)
+	s.Flow.Method = method
+	if method == methodSMS {
+		if err := a.sendCode(c, s, ""); err != nil {
+			s.Flow.Method = was // nothing was sent: the step stays as it was
+			if serr := a.save(c, s); serr != nil {
+				return serr
+			}
+			return withRetry(err, "/verify", "Back to the code")
+		}
+	}
 	return a.saveAndRedirect(c, s, "/verify")
 }
 

@@ -76,6 +76,10 @@ type Profile struct {
 	PhoneVerified    bool
 	MFAEnrolled      bool
 	IsAdmin          bool
+	// TOTP is set when the member has a confirmed authenticator app.
+	TOTP bool
+	// DefaultMethod is Stytch's default_mfa_method: "sms_otp", "totp" or "".
+	DefaultMethod string
 }
 
 // Flow is an MFA flow in progress. Kind names an entry of the flow table
@@ -96,6 +100,14 @@ type Flow struct {
 	ResendAfter   time.Time
 	// AutoSent is set when Stytch texted the code itself (login MFA).
 	AutoSent bool
+	// Method is the second factor this step asks for ("sms_otp", "totp",
+	// "recovery_code"); "" is the flow's first method.
+	Method string
+	// TOTPSecret and TOTPQR are an authenticator app being set up, shown
+	// until its first code confirms it. They stay in the server-side
+	// record, never in the cookie.
+	TOTPSecret string
+	TOTPQR     string
 }
 
 // AdminReset says what an admin's reset of a member's phone did.

@@ -140,8 +140,34 @@ func hasUnavailable(cs []Country) bool {
 	return false
 }
 
-// codeHeading is the code page's heading for each flow.
-func codeHeading(kind string) string {
+// groupsOfFour writes an authenticator key as "ABCD EFGH …", for typing in.
+func groupsOfFour(secret string) string {
+	var groups []string
+	for len(secret) > 4 {
+		groups = append(groups, secret[:4])
+		secret = secret[4:]
+	}
+	return strings.Join(append(groups, secret), " ")
+}
+
+// codeHeading is the code page's heading for each flow and method.
+func codeHeading(kind, method string) string {
+	switch kind {
+	case CodeTOTPStepUp:
+		return "First, confirm it's you"
+	case CodeTOTPEnroll:
+		return "Set up your authenticator app"
+	case CodeTOTPRemove:
+		return "Confirm it's you to remove your authenticator app"
+	case CodeRecoveryRotate:
+		return "Confirm it's you to make new recovery codes"
+	}
+	switch {
+	case kind == CodeLogin && method == MethodTOTP:
+		return "Enter the code from your authenticator app"
+	case kind == CodeLogin && method == MethodRecovery:
+		return "Enter a recovery code"
+	}
 	switch kind {
 	case CodeEnroll:
 		return "Confirm your phone"

@@ -139,17 +139,50 @@ const (
 	CodeEnroll   = "enroll"   // confirming a new phone
 	CodeStepUp   = "stepup"   // proving the current phone before replacing it
 	CodeUnenroll = "unenroll" // proving the current phone before turning MFA off
+
+	CodeTOTPStepUp     = "totp-stepup"     // proving the phone before adding an authenticator app
+	CodeTOTPEnroll     = "totp-enroll"     // confirming a new authenticator app with its first code
+	CodeTOTPRemove     = "totp-remove"     // proving it's the member before removing the app
+	CodeRecoveryRotate = "recovery-rotate" // proving it's the member before new recovery codes
 )
+
+// Second-factor methods a code page can ask for; the first two are
+// Stytch's default_mfa_method values.
+const (
+	MethodSMS      = "sms_otp"
+	MethodTOTP     = "totp"
+	MethodRecovery = "recovery_code"
+)
+
+// Alternative is another method the member may use for the same step.
+type Alternative struct {
+	Method string
+	Label  string // "Use a text message instead"
+}
+
+// TOTPSetup is an authenticator app being set up: the QR code (a data URL
+// of a PNG, drawn by Stytch) and the same secret as text.
+type TOTPSetup struct {
+	QR     string
+	Secret string
+}
 
 // CodePage asks for the six-digit code.
 type CodePage struct {
 	Page
-	Kind        string
-	PhoneMasked string // "+1 •••-•••-1234"
-	Errors      Errors
-	ActionURL   string
-	ResendURL   string
-	CancelURL   string // "" when there is nothing to cancel
+	Kind   string
+	Method string // MethodSMS, MethodTOTP or MethodRecovery
+	// Setup is set while an authenticator app is being set up.
+	Setup *TOTPSetup
+	// Alternatives are the other methods offered for this step, each a
+	// form posting its method to MethodURL.
+	Alternatives []Alternative
+	MethodURL    string
+	PhoneMasked  string // "+1 •••-•••-1234"
+	Errors       Errors
+	ActionURL    string
+	ResendURL    string
+	CancelURL    string // "" when there is nothing to cancel
 	// Server-time facts, so reloads cannot cheat them.
 	ResendIn         int    // seconds until a new code may be asked for; 0 = now
 	ExpiresAt        string // "14:05" in the member's view of time
@@ -180,6 +213,21 @@ type SettingsPage struct {
 	CanUnenroll      bool
 	CanTurnOn        bool   // a verified phone is set but MFA is off
 	UnenrollBlocked  string // why turning MFA off is not offered, "" when it is
+	// SMSOn: login may text a code (mfa_enrolled, and the phone is what
+	// it applies to).
+	SMSOn bool
+	// Methods says in words which methods the member has and which one
+	// login asks for first.
+	Methods          string
+	HasApp           bool
+	CanAddApp        bool
+	CanRemoveApp     bool
+	RemoveAppBlocked string
+	CanAppDefault    bool
+	CanSMSDefault    bool
+	AppIsDefault     bool
+	CanRotate        bool
+	RecoveryLeft     int    // unused recovery codes; -1 when Stytch could not say
 	BackURL          string // the host's page the member came from (return_to), "" when none
 	BackLabel        string // "Back to Acme Portal"
 }
@@ -211,6 +259,9 @@ const (
 	AdminFilterMFAOn      = "mfa-on"
 	AdminFilterMFAOff     = "mfa-off"
 	AdminFilterUnverified = "phone-unverified"
+	AdminFilterApp        = "app"       // a confirmed authenticator app
+	AdminFilterSMS        = "sms"       // a confirmed phone for text message codes
+	AdminFilterNoMethod   = "no-method" // neither
 )
 
 // AdminMember is one member as an organization admin sees it.
@@ -223,8 +274,15 @@ type AdminMember struct {
 	PhoneMasked   string // "" when the member has no phone
 	PhoneVerified bool
 	DefaultMethod string // Stytch's default_mfa_method, "" when none
-	DetailURL     string
-	ResetURL      string // "" when there is no phone to reset
+	App           bool   // a confirmed authenticator app
+	// RecoveryLeft is the app's unused recovery codes, on the member's
+	// page only (one Stytch call per member); -1 when not known.
+	RecoveryLeft int
+	DetailURL    string
+	ResetURL     string // "" when there is no phone to reset
+	// RemoveAppURL removes the member's app; for the admin's own row it
+	// is their own removal flow (a code first). "" when there is no app.
+	RemoveAppURL string
 	// Self: the admin's own row, whose ResetURL is their own change-phone
 	// flow (a code first), not a reset.
 	Self bool
@@ -254,6 +312,14 @@ type AdminMemberPage struct {
 	ListURL string
 }
 
+// AdminRemoveAppPage confirms removing a member's authenticator app.
+type AdminRemoveAppPage struct {
+	Page
+	Member    AdminMember
+	ActionURL string
+	CancelURL string
+}
+
 // AdminResetPage confirms resetting a member's phone before it happens.
 type AdminResetPage struct {
 	Page
@@ -271,4 +337,35 @@ type AdminResetDonePage struct {
 	SignOutFail string // the phone is gone but signing out failed, and why
 	DetailURL   string
 	ListURL     string
+}
+
+// SMS reports whether the page asks for a texted code (the default).
+func (v CodePage) SMS() bool { return v.Method == "" || v.Method == MethodSMS }
+
+// MethodChoice is one way to confirm it's the member before a change.
+type MethodChoice struct {
+	Method  string
+	Label   string // "Use my authenticator app"
+	Primary bool   // the member's default: the main button
+}
+
+// StepUpPage explains a change that needs a fresh second factor (removing
+// the app, new recovery codes) and offers the methods to confirm with.
+type StepUpPage struct {
+	Page
+	Heading   string
+	Points    []string // what will happen, in order
+	Methods   []MethodChoice
+	ActionURL string
+	CancelURL string
+	Blocked   string // non-empty: the change is not possible, and why
+}
+
+// RecoveryCodesPage shows a member's recovery codes, once.
+type RecoveryCodesPage struct {
+	Page
+	Codes       []string
+	Notice      string
+	DownloadURL string // the codes as a text file
+	SavedURL    string // "I have saved them" ends the step
 }

@@ -347,7 +347,7 @@ func TestSettings(t *testing.T) {
 	}
 
 	t.Run("enrolled, free to choose", func(t *testing.T) {
-		v := SettingsPage{Page: p, MFAEnrolled: true, PhoneMasked: "+44 •••• ••••89", PhoneVerified: true, CanReplace: true, CanUnenroll: true}
+		v := SettingsPage{Page: p, MFAEnrolled: true, SMSOn: true, PhoneMasked: "+44 •••• ••••89", PhoneVerified: true, CanReplace: true, CanUnenroll: true}
 		doc := renderPage(t, p, SettingsContent(v))
 		if got := links(doc); got != "/settings/security/replace /settings/security/unenroll" {
 			t.Errorf("actions %q", got)

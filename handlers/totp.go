@@ -1,0 +1,161 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/session"
+	"github.com/mfaportal/mfaportal/stytchclient"
+	"github.com/mfaportal/mfaportal/views"
+)
+
+// The authenticator app (TOTP): set up, confirmed by its first code
+// before Stytch counts it; removed after a fresh second factor; made the
+// method login asks for first.
+
+// qrPrefix is the only kind of image the setup page shows inline (the CSP
+// allows data: images).
+const qrPrefix = "data:image/png;base64,"
+
+// totpStart asks Stytch for a new app key and shows it with the code form.
+// Nothing counts until the app's first code is confirmed; a member who
+// leaves half-way starts again with a new key.
+func (a *app) totpStart(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if !allowedActions(profileState(s.Profile)).AddApp {
+		return redirectTo("/")
+	}
+	if err := a.allow(c, "authenticator app set-ups", limit{"totp_setup", s.MemberID, a.limits.AppSetups}); err != nil {
+		return err
+	}
+	return a.newAppKey(c, s, true)
+}
+
+// newAppKey has Stytch make the key and moves on to the setup page. A
+// member with a confirmed phone whose session never proved it (they
+// logged in while codes were off) proves it first, when stepUp allows.
+func (a *app) newAppKey(c echo.Context, s *session.State, stepUp bool) error {
+	ist, token, jwt := sessionArgs(s)
+	res, err := a.stytch.CreateTOTP(c.Request().Context(), stytchclient.CreateTOTPRequest{
+		OrganizationID: s.OrganizationID, MemberID: s.MemberID,
+		IntermediateSessionToken: ist, SessionToken: token, SessionJWT: jwt,
+	})
+	if stepUp && stytchclient.IsErrorType(err, stytchclient.ErrSessionEnforcedFactorRequired) && hasMethod(s.Profile, methodSMS) {
+		return a.proofWith(c, s, flowTOTPStepUp, []string{methodSMS}) // the table's methods for flowTOTPStepUp
+	}
+	if err != nil {
+		return withRetry(err, "/", "Back to security settings")
+	}
+	f := &session.Flow{Kind: flowTOTPEnroll, Method: methodTOTP, TOTPSecret: res.Secret}
+	if strings.HasPrefix(res.QRCode, qrPrefix) {
+		f.TOTPQR = res.QRCode
+	}
+	a.startFlow(c.Request().Context(), s, f)
+	return a.saveAndRedirect(c, s, "/verify")
+}
+
+// finishTOTPEnroll: the app's first code was right, so Stytch saved it.
+// Its recovery codes come next, shown once.
+func (a *app) finishTOTPEnroll(c echo.Context, s *session.State, _ proof) error {
+	a.audit(c, s, "totp_added")
+	a.startFlow(c.Request().Context(), s, &session.Flow{Kind: flowRecoveryShow})
+	s.Flash = "Your authenticator app is set up. Save your recovery codes now: they are shown only this once."
+	return a.saveAndRedirect(c, s, "/recovery-codes")
+}
+
+// totpRemoveConfirm explains removing the app and asks how to confirm.
+func (a *app) totpRemoveConfirm(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	acts := allowedActions(profileState(s.Profile))
+	if !acts.RemoveApp && acts.RemoveAppBlocked == "" {
+		return redirectTo("/")
+	}
+	v := a.stepUpPage(c, s, flowTOTPRemove, "Remove your authenticator app", "/totp/remove")
+	v.Blocked = acts.RemoveAppBlocked
+	v.Points = []string{
+		"Your app's codes and your recovery codes stop working at once.",
+		"First, confirm it's you with a code.",
+	}
+	if !hasMethod(s.Profile, methodSMS) {
+		v.Points = append(v.Points, "You have no other method: after this, logging in needs only the link we e-mail you.")
+	}
+	return a.render(c, http.StatusOK, v.Page, views.StepUpContent(v))
+}
+
+// totpRemoveStart starts the fresh second factor the removal needs.
+func (a *app) totpRemoveStart(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if !allowedActions(profileState(s.Profile)).RemoveApp {
+		return redirectTo("/")
+	}
+	return a.startProof(c, s, flowTOTPRemove)
+}
+
+// removeApp runs once the fresh factor is confirmed: the app goes, with the
+// member's own session (Stytch's RBAC applies), and its recovery codes
+// with it.
+func (a *app) removeApp(c echo.Context, s *session.State, _ proof) error {
+	if err := a.save(c, s); err != nil { // keep the refreshed session even if the delete fails
+		return err
+	}
+	ctx := c.Request().Context()
+	res, err := a.stytch.DeleteTOTP(ctx, s.OrganizationID, s.MemberID, memberAuth(s))
+	if err != nil {
+		pe := describe(err)
+		pe.heading = "Your authenticator app was not removed"
+		pe.retryURL, pe.retryLabel = "/totp/remove", "Start again"
+		return pe
+	}
+	a.audit(c, s, "totp_removed", stytchRequestID(res.RequestID))
+	setProfile(s, res.Member, res.Organization, adminRoles(s))
+	s.Flash = "Your authenticator app is removed, and its recovery codes no longer work."
+	// With no method left, login must not ask for one (unless the
+	// organization requires it, and then it asks for a phone).
+	p := s.Profile
+	if p.MFAEnrolled && !hasMethod(p, methodSMS) && p.MFAPolicy != stytchclient.MFAPolicyRequiredForAll {
+		off := false
+		up, err := a.stytch.UpdateMember(ctx, s.OrganizationID, s.MemberID, stytchclient.UpdateMemberRequest{MFAEnrolled: &off}, memberAuth(s))
+		if err != nil {
+			a.log.WarnContext(ctx, "turning MFA off after the last method went failed", "member_id", s.MemberID, "err", err)
+		} else {
+			a.audit(c, s, "mfa_off", stytchRequestID(up.RequestID))
+			setProfile(s, up.Member, up.Organization, adminRoles(s))
+			s.Flash += " Logging in now needs only the link we e-mail you."
+		}
+	}
+	return a.saveAndRedirect(c, s, "/")
+}
+
+// setDefaultMethod makes the app, or text messages, what login asks for
+// first. It changes no factor, so it needs no fresh one.
+func (a *app) setDefaultMethod(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	method := c.FormValue("method")
+	acts := allowedActions(profileState(s.Profile))
+	if !(method == methodTOTP && acts.AppDefault || method == methodSMS && acts.SMSDefault) {
+		return redirectTo("/")
+	}
+	res, err := a.stytch.UpdateMember(c.Request().Context(), s.OrganizationID, s.MemberID,
+		stytchclient.UpdateMemberRequest{DefaultMFAMethod: &method}, memberAuth(s))
+	if err != nil {
+		return withRetry(err, "/", "Back to security settings")
+	}
+	a.audit(c, s, "default_method_set", stytchRequestID(res.RequestID), slogMethod(method))
+	setProfile(s, res.Member, res.Organization, adminRoles(s))
+	s.Flash = "Done. When you log in, we'll ask for " + methodName(method) + " first."
+	return a.saveAndRedirect(c, s, "/")
+}
