@@ -136,6 +136,7 @@ func (a *app) rotateRecoveryCodes(c echo.Context, s *session.State, _ proof) err
 		return pe
 	}
 	a.audit(c, s, "recovery_codes_rotated", stytchRequestID(res.RequestID))
+	s.Profile.RecoveryCodesLeft, s.Profile.RecoveryCodesKnown = len(res.RecoveryCodes), true
 	a.startFlow(ctx, s, &session.Flow{Kind: flowRecoveryShow})
 	s.Flash = "Here are your new recovery codes. Your old ones no longer work."
 	return a.saveAndRedirect(c, s, "/recovery-codes")

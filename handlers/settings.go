@@ -50,16 +50,15 @@ func (a *app) settings(c echo.Context) error {
 	v.CanAddApp, v.CanRemoveApp, v.RemoveAppBlocked = acts.AddApp, acts.RemoveApp, acts.RemoveAppBlocked
 	v.CanAppDefault, v.CanSMSDefault, v.CanRotate = acts.AppDefault, acts.SMSDefault, acts.RotateRecovery
 	v.Methods = methodsInWords(p)
-	if p.TOTP {
-		v.RecoveryLeft = -1
-		if res, err := a.stytch.GetRecoveryCodes(c.Request().Context(), s.OrganizationID, s.MemberID); err == nil {
-			v.RecoveryLeft = len(res.RecoveryCodes)
-		} else {
-			a.log.WarnContext(c.Request().Context(), "counting recovery codes failed", "member_id", s.MemberID, "err", err)
-		}
+	changed := a.countRecoveryCodes(c, s)
+	v.RecoveryLeft = -1
+	if p.RecoveryCodesKnown {
+		v.RecoveryLeft = p.RecoveryCodesLeft
 	}
 	if s.Flash != "" {
-		v.Flash, s.Flash = s.Flash, ""
+		v.Flash, s.Flash, changed = s.Flash, "", true
+	}
+	if changed {
 		if err := a.save(c, s); err != nil {
 			return err
 		}
@@ -104,4 +103,22 @@ func methodsInWords(p *session.Profile) string {
 		return "You have " + strings.Join(have, " and ") + ", but two-step verification is off: logging in needs only the link we e-mail you."
 	}
 	return "You have " + strings.Join(have, " and ") + ". When you log in, we ask for " + methodName(first) + " first."
+}
+
+// countRecoveryCodes asks Stytch how many recovery codes a member with an
+// app has left, once per profile: the profile is rebuilt whenever Stytch
+// describes the member again (a code, a refresh), so the count follows
+// without a Stytch call on every view. It reports whether it learned it.
+func (a *app) countRecoveryCodes(c echo.Context, s *session.State) bool {
+	p := s.Profile
+	if !p.TOTP || p.RecoveryCodesKnown {
+		return false
+	}
+	res, err := a.stytch.GetRecoveryCodes(c.Request().Context(), s.OrganizationID, s.MemberID)
+	if err != nil {
+		a.log.WarnContext(c.Request().Context(), "counting recovery codes failed", "member_id", s.MemberID, "err", err)
+		return false
+	}
+	p.RecoveryCodesLeft, p.RecoveryCodesKnown = len(res.RecoveryCodes), true
+	return true
 }

@@ -372,3 +372,29 @@ func TestSetUpAppProvesThePhoneFirst(t *testing.T) {
 	contains(t, p, "main h1", "Set up your authenticator app")
 	exists(t, p, "#totp-secret", true)
 }
+
+// The settings page of a member with an app counts their recovery codes
+// once, not on every view: page views ask Stytch nothing.
+func TestRecoveryCodesCountedOncePerProfile(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	max := e.demo.Organization.Member
+	b.login("acme", max.Email)
+	setUpApp(t, e, b, max)
+	total := func() (n int) {
+		for _, c := range e.emu.Calls() {
+			n += c
+		}
+		return n
+	}
+	mustStatus(t, b.get("/"), http.StatusOK)
+	before := total()
+	for range 3 {
+		p := b.get("/")
+		mustStatus(t, p, http.StatusOK)
+		contains(t, p, "main", "recovery codes")
+	}
+	if n := total() - before; n != 0 {
+		t.Errorf("three settings views made %d Stytch calls, want 0", n)
+	}
+}

@@ -80,6 +80,11 @@ type Profile struct {
 	TOTP bool
 	// DefaultMethod is Stytch's default_mfa_method: "sms_otp", "totp" or "".
 	DefaultMethod string
+	// RecoveryCodesLeft is how many recovery codes Stytch last said the
+	// member has, when RecoveryCodesKnown: counted once per profile (the
+	// member object does not carry it), not on every page view.
+	RecoveryCodesLeft  int
+	RecoveryCodesKnown bool
 }
 
 // Flow is an MFA flow in progress. Kind names an entry of the flow table
