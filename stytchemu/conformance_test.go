@@ -13,6 +13,7 @@ import (
 // through the OpenAPI harness, which checks each request and answer.
 func TestConformsToOpenAPI(t *testing.T) {
 	spec := openapitest.Load(t)
+	checkShapes(spec)
 	clock := stytchemu.NewFakeClock(start)
 	emu, err := stytchemu.New(stytchemu.Options{Clock: clock, Seed: true})
 	if err != nil {

@@ -42,7 +42,7 @@
 //	| revoke | unknown or already revoked session → 404 `session_not_found`; unknown member → 404 `member_not_found` | no source |
 //	| RBAC header | unknown session → 404 `session_not_found`; both headers → 400 `bad_request`; other org → 403 `session_authorization_tenancy_error`; denied → 403 `session_authorization_error`; `stytch_admin` holds every stytch.member action used here; `trusted_metadata` with a header → 400 `bad_request` | GO-SDK local check types; §6 [U] |
 //	| not found | 404 `organization_not_found` / `member_not_found`; members are found by id or external_id, orgs by id or slug | enum names |
-//	| search | order of creation; `limit` above 1000 is clamped to 1000, negative → 400; `next_cursor` is an opaque token ("" on the last page), a bad cursor → 400 `bad_request`; the deprecated OR operator works; `member_password_exists` works (no member has a password) | docs give no order or cursor format |
+//	| search | order of creation; `limit` above 1000 is clamped to 1000, negative → 400; `next_cursor` is an opaque token (null on the last page), a bad cursor → 400 `bad_request`; the deprecated OR operator works; `member_password_exists` works (no member has a password) | docs give no order or cursor format |
 //	| create organization | slug derived from the name when absent; taken slug → 400 `organization_slug_already_used`; `email_jit_provisioning` defaults to `RESTRICTED` | Stytch's default |
 //	| create member | taken e-mail → 400 `duplicate_email` | enum name |
 //	| locales | SMS accepts the v18 SDK list, magic links `en`/`es`/`pt-br`/`fr`, else 400 `invalid_locale`; messages are always English | OPENAPI + GO-SDK |
@@ -50,6 +50,7 @@
 //	| unknown route | 404 `route_not_found` | no source |
 //	| session attributes | `user_agent` is the request's; `ip_address` is "" | the emulator sits behind the app |
 //	| ids | `organization-test-`, `member-test-`, `member-session-test-`, `request-id-test-`, `jwk-test-`, `email-test-` (also the magic-link `method_id`), `phone-number-test-` + uuid v4; tokens are 44 URL-safe characters | official examples where they exist |
+//	| empty values | every field the spec documents is sent: `{}` for metadata, custom claims, role-source details and `allowed_oauth_tenants`; `null` for an object or id that is not set (`scim_registration`, `scim_active_connection`, `sso_default_connection_id`, lock times, `member_session` while MFA is pending, `mfa_required`, `primary_required`, `member_device`, `verdict`, `secondary_auth_initiated`, `next_cursor` on the last page); `""` for strings such as `external_id`. An authentication factor carries only the detail object of its own kind (`email_factor`, `phone_number_factor`), not the other thirty as null | Stytch's examples and descriptions ("null if one does not", "until the next_cursor is null"); factors as in Stytch's example answers |
 //	| timestamps | RFC 3339, UTC, whole seconds (`sent_at` in the outbox keeps the fraction) | OPENAPI examples |
 //	| faults | counted in [Emulator.Calls] like any request, and fire before credentials | a retried call is still a call |
 package stytchemu

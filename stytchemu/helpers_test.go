@@ -46,6 +46,7 @@ func newEnv(t *testing.T) *env {
 	}
 	var h http.Handler = emu.Handler()
 	if spec != nil {
+		checkShapes(spec)
 		h = spec.Handler(t, h)
 	}
 	srv := httptest.NewServer(h)
@@ -53,6 +54,12 @@ func newEnv(t *testing.T) *env {
 	bare := httptest.NewServer(emu.Handler())
 	t.Cleanup(bare.Close)
 	return &env{t: t, emu: emu, srv: srv, clock: clock, demo: emu.Demo(), spec: spec, bare: bare}
+}
+
+// checkShapes makes spec compare every success answer's keys with the
+// properties Stytch documents (see doc.go for the one exception).
+func checkShapes(spec *openapitest.Spec) {
+	spec.CheckKeySets("api_session_v1_AuthenticationFactor.*_factor")
 }
 
 type resp struct {

@@ -165,7 +165,7 @@ func (e *Emulator) sessionWire(s *session) stytchclient.MemberSession {
 		AuthenticationFactors: append([]stytchclient.AuthenticationFactor{}, s.factors...),
 		OrganizationID:        s.orgID,
 		Roles:                 cloneStrings(roles),
-		CustomClaims:          cloneMap(s.customClaims),
+		CustomClaims:          object(s.customClaims),
 	}
 	if o != nil {
 		ms.OrganizationSlug = o.OrganizationSlug

@@ -182,14 +182,18 @@ func (m *member) wire(now time.Time) stytchclient.Member {
 	}
 	w.Roles = make([]stytchclient.MemberRole, len(m.m.Roles))
 	for i, r := range m.m.Roles {
-		w.Roles[i] = stytchclient.MemberRole{RoleID: r.RoleID, Sources: slices.Clone(r.Sources)}
+		sources := make([]stytchclient.MemberRoleSource, len(r.Sources))
+		for j, src := range r.Sources {
+			sources[j] = stytchclient.MemberRoleSource{Type: src.Type, Details: object(src.Details)}
+		}
+		w.Roles[i] = stytchclient.MemberRole{RoleID: r.RoleID, Sources: sources}
 	}
-	w.TrustedMetadata = cloneMap(m.m.TrustedMetadata)
-	w.UntrustedMetadata = cloneMap(m.m.UntrustedMetadata)
+	w.TrustedMetadata = object(m.m.TrustedMetadata)
+	w.UntrustedMetadata = object(m.m.UntrustedMetadata)
 	w.IsLocked = m.locked(now)
 	w.LockCreatedAt, w.LockExpiresAt = "", ""
 	if w.IsLocked {
-		w.LockCreatedAt, w.LockExpiresAt = ts(m.lockCreated), ts(m.lockExpires)
+		w.LockCreatedAt, w.LockExpiresAt = stytchclient.NullString(ts(m.lockCreated)), stytchclient.NullString(ts(m.lockExpires))
 	}
 	return w
 }
@@ -206,7 +210,8 @@ func orgWire(o *stytchclient.Organization) stytchclient.Organization {
 	w.AllowedFirstPartyConnectedApps = cloneStrings(o.AllowedFirstPartyConnectedApps)
 	w.AllowedThirdPartyConnectedApps = cloneStrings(o.AllowedThirdPartyConnectedApps)
 	w.CustomRoles = []any{}
-	w.TrustedMetadata = cloneMap(o.TrustedMetadata)
+	w.TrustedMetadata = object(o.TrustedMetadata)
+	w.AllowedOAuthTenants = object(o.AllowedOAuthTenants)
 	return w
 }
 
@@ -227,6 +232,15 @@ func cloneMap(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// object is a copy of m for an answer, {} when m is unset: Stytch's empty
+// value for an object field.
+func object(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return cloneMap(m)
 }
 
 // ts formats a time the way Stytch does: RFC 3339, UTC, whole seconds.
