@@ -3,8 +3,12 @@
 // JSON shapes (the wire types of package stytchclient) and Stytch's
 // five-field error body. It also serves development endpoints without Basic
 // auth: GET/DELETE /dev/outbox (the SMS and e-mails it "sent", JSON or an
-// HTML page for browsers), POST /dev/clock (advance the emulator clock) and
-// POST/DELETE /dev/faults (make Stytch fail or slow down on a path).
+// HTML page for browsers), POST /dev/clock (advance the emulator clock),
+// POST/DELETE /dev/faults (make Stytch fail or slow down on a path), GET
+// /dev/stats (calls by route and status), GET/DELETE /dev/requests (the last
+// 1,000 calls, secrets redacted; /dev/stats and /dev/requests are one HTML
+// page for browsers) and GET/PUT/POST /dev/redirect_urls (the project's
+// redirect-URL allow-list).
 //
 // One [Clock] drives every time the emulator stamps or checks. The facts it
 // follows are in ../shared/stytch-api.md; where they are unconfirmed, the
@@ -47,7 +51,9 @@
 //	| create member | taken e-mail → 400 `duplicate_email` | enum name |
 //	| locales | SMS accepts the v18 SDK list, magic links `en`/`es`/`pt-br`/`fr`, else 400 `invalid_locale`; messages are always English | OPENAPI + GO-SDK |
 //	| JWKS for another project id | 404 `project_not_found` | no source |
-//	| unknown route | 404 `route_not_found` | no source |
+//	| unknown route | 404 `route_not_found` naming the method and path, after the credentials check, also for a path that is not in canonical form (where Go's router would answer an HTML redirect) and for a known path with another method; counted under one key, `unknown route` | no source |
+//	| redirect URLs | a project-level allow-list, by default `http://localhost:*`, `http://127.0.0.1:*` and `http://[::1]:*`, plus the default redirect URL, which is always allowed; an entry may use `*.` for subdomains, `*` for the port and a trailing `*` in the path; an entry with no path allows every path on its origin, otherwise path and query must match exactly (Stytch: exact match); a URL with user info or a fragment never matches; off the list → 400 `no_match_for_provided_magic_link_url`, checked before anything is stored. Stytch's per-type lists (login, signup, invite, discovery) are one list here | url-validation doc; error name from Stytch's SDK error enums and real answers |
+//	| request log | GET /dev/requests keeps the last 1,000 calls; values of fields named `code`, `password`, `recovery_code` or containing `token`, `jwt`, `secret` or `verifier` are `[redacted]` in bodies and queries; member-session headers are named, not shown; `at` is the emulator clock | — |
 //	| session attributes | `user_agent` is the request's; `ip_address` is "" | the emulator sits behind the app |
 //	| ids | `organization-test-`, `member-test-`, `member-session-test-`, `request-id-test-`, `jwk-test-`, `email-test-` (also the magic-link `method_id`), `phone-number-test-` + uuid v4; tokens are 44 URL-safe characters | official examples where they exist |
 //	| empty values | every field the spec documents is sent: `{}` for metadata, custom claims, role-source details and `allowed_oauth_tenants`; `null` for an object or id that is not set (`scim_registration`, `scim_active_connection`, `sso_default_connection_id`, lock times, `member_session` while MFA is pending, `mfa_required`, `primary_required`, `member_device`, `verdict`, `secondary_auth_initiated`, `next_cursor` on the last page); `""` for strings such as `external_id`. An authentication factor carries only the detail object of its own kind (`email_factor`, `phone_number_factor`), not the other thirty as null | Stytch's examples and descriptions ("null if one does not", "until the next_cursor is null"); factors as in Stytch's example answers |

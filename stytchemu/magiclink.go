@@ -50,49 +50,78 @@ func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignu
 		return nil, errf(http.StatusBadRequest, stytchclient.ErrInvalidLocale, "locale is invalid.")
 	}
 	m := e.st.memberByEmail(o.OrganizationID, req.EmailAddress)
-	created := false
-	if m == nil {
-		if !mayJoin(o, req.EmailAddress) {
-			return nil, errf(http.StatusBadRequest, errJITNotAllowed, "This email address may not join the organization by itself.")
-		}
-		m = e.addMember(o.OrganizationID, req.EmailAddress, "", "pending", nil)
-		created = true
+	if m == nil && !mayJoin(o, req.EmailAddress) {
+		return nil, errf(http.StatusBadRequest, errJITNotAllowed, "This email address may not join the organization by itself.")
 	}
 	// New, pending and invited members get the signup link; active ones the login link.
-	signup := m.m.Status != "active"
-	redirect, minutes := req.LoginRedirectURL, req.LoginExpirationMinutes
+	signup := m == nil || m.m.Status != "active"
+	link := linkRequest{param: "login_redirect_url", redirect: req.LoginRedirectURL, minutes: req.LoginExpirationMinutes, defaultMinutes: defaultLinkMinutes}
 	if signup {
-		redirect, minutes = orDefault(req.SignupRedirectURL, req.LoginRedirectURL), req.SignupExpirationMinutes
+		link = linkRequest{param: "signup_redirect_url", redirect: orDefault(req.SignupRedirectURL, req.LoginRedirectURL), minutes: req.SignupExpirationMinutes, defaultMinutes: defaultLinkMinutes}
 	}
-	if minutes == 0 {
-		minutes = defaultLinkMinutes
+	if err := e.checkLink(&link); err != nil {
+		return nil, err
 	}
-	if minutes < minLinkMinutes || minutes > maxLinkMinutes {
-		return nil, badRequest("The expiration minutes must be between %d and %d.", minLinkMinutes, maxLinkMinutes)
+	created := m == nil
+	if created {
+		m = e.addMember(o.OrganizationID, req.EmailAddress, "", "pending", nil)
 	}
-	link, perr := linkWithToken(orDefault(redirect, e.redirectURL))
-	if perr != nil {
-		return nil, perr
-	}
-	now := e.Now()
-	token := newToken()
-	e.st.magic[token] = &magicLink{memberID: m.m.MemberID, orgID: o.OrganizationID, expires: now.Add(time.Duration(minutes) * time.Minute),
-		pkceChallenge: req.PKCECodeChallenge}
-	link += "&token=" + url.QueryEscape(token)
 	verb := "Log in to"
 	if signup {
 		verb = "Finish signing up for"
 	}
+	e.mailMemberLink(o, m, link, verb+" "+o.OrganizationName, req.PKCECodeChallenge)
+	return stytchclient.LoginOrSignupResponse{Response: ok(), MemberID: m.m.MemberID, MemberCreated: created, Member: m.wire(e.Now()), Organization: orgWire(o)}, nil
+}
+
+// linkRequest is the redirect and expiry a magic-link request asks for.
+type linkRequest struct {
+	param, redirect         string // the request field naming the redirect, and its value ("" = the default)
+	minutes, defaultMinutes int    // 0 = the default
+	url                     string // set by checkLink: the redirect with stytch_token_type, before the token
+}
+
+// checkLink validates a link's expiry and redirect before anything is
+// stored, so a refused request changes nothing.
+func (e *Emulator) checkLink(l *linkRequest) *apiError {
+	if l.minutes == 0 {
+		l.minutes = l.defaultMinutes
+	}
+	if l.minutes < minLinkMinutes || l.minutes > maxLinkMinutes {
+		return badRequest("The expiration minutes must be between %d and %d.", minLinkMinutes, maxLinkMinutes)
+	}
+	redirect, err := e.redirectFor(l.param, l.redirect)
+	if err != nil {
+		return err
+	}
+	tokenType := "multi_tenant_magic_links"
+	if l.param == "discovery_redirect_url" {
+		tokenType = "discovery"
+	}
+	l.url, err = linkWithToken(redirect, tokenType)
+	return err
+}
+
+// mailMemberLink stores a magic link for member m and e-mails it.
+func (e *Emulator) mailMemberLink(o *stytchclient.Organization, m *member, l linkRequest, subject, pkceChallenge string) {
+	token := newToken()
+	e.st.magic[token] = &magicLink{memberID: m.m.MemberID, orgID: o.OrganizationID,
+		expires: e.Now().Add(time.Duration(l.minutes) * time.Minute), pkceChallenge: pkceChallenge}
+	e.mailLink(m.m.EmailAddress, o.OrganizationID, m.m.MemberID, l, token, subject)
+}
+
+// mailLink puts a magic-link e-mail in the outbox.
+func (e *Emulator) mailLink(to, orgID, memberID string, l linkRequest, token, subject string) {
+	link := l.url + "&token=" + url.QueryEscape(token)
 	e.deliver(Message{
 		Channel:        "email",
-		To:             m.m.EmailAddress,
-		OrganizationID: o.OrganizationID,
-		MemberID:       m.m.MemberID,
-		Body:           fmt.Sprintf("%s %s: %s\nThe link works once and expires in %d minutes.", verb, o.OrganizationName, link, minutes),
+		To:             to,
+		OrganizationID: orgID,
+		MemberID:       memberID,
+		Body:           fmt.Sprintf("%s: %s\nThe link works once and expires in %d minutes.", subject, link, l.minutes),
 		Link:           link,
-		SentAt:         now,
+		SentAt:         e.Now(),
 	})
-	return stytchclient.LoginOrSignupResponse{Response: ok(), MemberID: m.m.MemberID, MemberCreated: created, Member: m.wire(now), Organization: orgWire(o)}, nil
 }
 
 // checkPKCE compares a verifier with the S256 challenge stored with a link
@@ -115,14 +144,14 @@ func checkPKCE(challenge, verifier string) *apiError {
 }
 
 // linkWithToken appends the token type to a redirect URL; the caller appends the token.
-func linkWithToken(redirect string) (string, *apiError) {
+func linkWithToken(redirect, tokenType string) (string, *apiError) {
 	u, err := url.Parse(redirect)
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return "", badRequest("The redirect URL %q is not an absolute URL.", redirect)
 	}
 	q := u.Query()
 	q.Del("token")
-	q.Set("stytch_token_type", "multi_tenant_magic_links")
+	q.Set("stytch_token_type", tokenType)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
