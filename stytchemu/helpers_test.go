@@ -195,6 +195,26 @@ func (v *env) magicToken(orgID, email string) string {
 	return u.Query().Get("token")
 }
 
+// discoveryIST runs the discovery magic-link flow for email and returns the
+// intermediate session token.
+func (v *env) discoveryIST(email string) string {
+	v.t.Helper()
+	v.req("POST", "/v1/b2b/magic_links/email/discovery/send", map[string]any{"email_address": email}).ok(nil)
+	msg, found := v.emu.LastMessage(email)
+	if !found || msg.Channel != "email" {
+		v.t.Fatalf("no discovery e-mail to %s", email)
+	}
+	u, err := url.Parse(msg.Link)
+	if err != nil || u.Query().Get("stytch_token_type") != "discovery" {
+		v.t.Fatalf("discovery link %q: %v", msg.Link, err)
+	}
+	var out struct {
+		IntermediateSessionToken string `json:"intermediate_session_token"`
+	}
+	v.req("POST", "/v1/b2b/magic_links/discovery/authenticate", map[string]any{"discovery_magic_links_token": u.Query().Get("token")}).ok(&out)
+	return out.IntermediateSessionToken
+}
+
 // login runs the magic-link flow and returns Stytch's answer.
 func (v *env) login(orgID, email string) stytchclient.AuthenticateMagicLinkResponse {
 	v.t.Helper()

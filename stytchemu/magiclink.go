@@ -23,6 +23,9 @@ const (
 	errJITNotAllowed   = "invalid_email_for_jit_provisioning"
 )
 
+// magicLinkLocales are the locales OPENAPI lists for magic-link e-mails.
+var magicLinkLocales = []string{"", "en", "es", "pt-br", "fr"}
+
 // mayJoin decides e-mail JIT provisioning for an address that has no member yet.
 func mayJoin(o *stytchclient.Organization, email string) bool {
 	if o.EmailJITProvisioning == "NOT_ALLOWED" {
@@ -31,8 +34,7 @@ func mayJoin(o *stytchclient.Organization, email string) bool {
 	if len(o.EmailAllowedDomains) == 0 {
 		return true
 	}
-	domain := email[strings.LastIndex(email, "@")+1:]
-	return slices.ContainsFunc(o.EmailAllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) })
+	return slices.ContainsFunc(o.EmailAllowedDomains, func(d string) bool { return strings.EqualFold(d, emailDomain(email)) })
 }
 
 func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignupRequest) (any, *apiError) {
@@ -46,7 +48,7 @@ func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignu
 	if !validEmail(req.EmailAddress) {
 		return nil, errf(http.StatusBadRequest, errInvalidEmail, "Email format is invalid.")
 	}
-	if !slices.Contains([]string{"", "en", "es", "pt-br", "fr"}, req.Locale) {
+	if !slices.Contains(magicLinkLocales, req.Locale) {
 		return nil, errf(http.StatusBadRequest, stytchclient.ErrInvalidLocale, "locale is invalid.")
 	}
 	m := e.st.memberByEmail(o.OrganizationID, req.EmailAddress)
@@ -204,11 +206,7 @@ func (e *Emulator) authenticateMagicLink(r *http.Request, req *stytchclient.Auth
 	m.m.EmailAddressVerified = true
 	m.failures = 0
 	m.m.UpdatedAt = ts(now)
-	factor := stytchclient.AuthenticationFactor{
-		Type: "magic_link", DeliveryMethod: "email",
-		LastAuthenticatedAt: ts(now), CreatedAt: ts(now), UpdatedAt: ts(now),
-		EmailFactor: &stytchclient.EmailFactor{EmailID: m.emailID, EmailAddress: m.m.EmailAddress},
-	}
+	factor := e.emailFactor(m, now)
 	out := stytchclient.AuthenticateMagicLinkResponse{
 		Response:       ok(),
 		MemberID:       m.m.MemberID,
@@ -216,44 +214,23 @@ func (e *Emulator) authenticateMagicLink(r *http.Request, req *stytchclient.Auth
 		OrganizationID: o.OrganizationID,
 		Organization:   orgWire(o),
 	}
-
-	mfaNeeded := o.MFAPolicy == stytchclient.MFAPolicyRequiredForAll || m.m.MFAEnrolled
-	if mfaNeeded && existing == nil {
-		token := newToken()
-		e.st.ists[token] = &intermediate{
-			memberID: m.m.MemberID, orgID: o.OrganizationID,
-			expires: now.Add(intermediateLifetime),
-			factors: []stytchclient.AuthenticationFactor{factor},
-		}
-		mfa := &stytchclient.MFARequired{MemberOptions: &stytchclient.MemberOptions{
-			MFAPhoneNumber: m.m.MFAPhoneNumber, TOTPRegistrationID: m.m.TOTPRegistrationID,
-		}}
-		if m.m.MFAPhoneNumber != "" {
-			e.sendCode(o, m) // Stytch sends the SMS itself after primary auth
-			mfa.SecondaryAuthInitiated = smsOTP
-		}
-		out.IntermediateSessionToken = token
-		out.MFARequired = mfa
-		out.Member = m.wire(now)
-		return out, nil
-	}
-
-	var s *session
+	var login loginResult
 	if existing != nil {
-		s = existing
-		s.factors = addFactor(s.factors, factor)
-		s.lastAccessed = now
+		// A session given: the link adds its factor to it, and MFA is not asked again.
+		existing.factors = addFactor(existing.factors, factor)
+		existing.lastAccessed = now
 		if req.SessionDurationMinutes > 0 {
-			s.expires = now.Add(time.Duration(req.SessionDurationMinutes) * time.Minute)
+			existing.expires = now.Add(time.Duration(req.SessionDurationMinutes) * time.Minute)
 		}
+		ms := e.sessionWire(existing)
+		login = loginResult{MemberAuthenticated: true, SessionToken: existing.token, SessionJWT: e.signJWT(existing), MemberSession: &ms}
 	} else {
-		s = e.newSession(m, []stytchclient.AuthenticationFactor{factor}, req.SessionDurationMinutes, nil, r)
+		login = e.finishLogin(o, m, []stytchclient.AuthenticationFactor{factor}, nil, req.SessionDurationMinutes, nil, r)
 	}
-	ms := e.sessionWire(s)
-	out.MemberAuthenticated = true
-	out.SessionToken = s.token
-	out.SessionJWT = e.signJWT(s)
-	out.MemberSession = &ms
-	out.Member = m.wire(now)
+	out.MemberAuthenticated = login.MemberAuthenticated
+	out.IntermediateSessionToken = login.IntermediateSessionToken
+	out.SessionToken, out.SessionJWT = login.SessionToken, login.SessionJWT
+	out.MemberSession, out.MFARequired = login.MemberSession, login.MFARequired
+	out.Member = m.wire(e.Now())
 	return out, nil
 }

@@ -21,6 +21,7 @@ type store struct {
 	sessions  map[string]*session          // session token → session
 	ists      map[string]*intermediate     // intermediate session token → IST
 	magic     map[string]*magicLink        // magic-link token → link
+	discovery map[string]*discoveryLink    // discovery magic-link token → link
 	sessionID map[string]*session          // member_session_id → session
 }
 
@@ -30,6 +31,7 @@ func newStore() *store {
 		sessions:  map[string]*session{},
 		ists:      map[string]*intermediate{},
 		magic:     map[string]*magicLink{},
+		discovery: map[string]*discoveryLink{},
 		sessionID: map[string]*session{},
 	}
 }
@@ -71,8 +73,13 @@ type session struct {
 
 func (s *session) live(now time.Time) bool { return !s.revoked && now.Before(s.expires) }
 
-// intermediate is an intermediate session: primary auth done, MFA pending.
+// intermediate is an intermediate session: primary auth done, but not yet
+// a session. From a discovery flow it is bound to no organization (orgID
+// and memberID ""), only to the verified e-mail address; once exchanged
+// into an organization where MFA is due, it is bound to that member.
 type intermediate struct {
+	token    string
+	email    string
 	memberID string
 	orgID    string
 	expires  time.Time
@@ -92,12 +99,13 @@ type magicLink struct {
 	pkceChallenge string
 }
 
-// Lookups. Organizations are found by id or slug (stytch-api.md 3.2);
-// members by id or external id, never once deleted.
+// Lookups. Organizations are found by id, slug or external id (stytch-api.md
+// 3.2); members by id or external id, never once deleted.
 
 func (s *store) org(idOrSlug string) *stytchclient.Organization {
 	for _, o := range s.orgs {
-		if o.OrganizationID == idOrSlug || strings.EqualFold(o.OrganizationSlug, idOrSlug) {
+		if o.OrganizationID == idOrSlug || strings.EqualFold(o.OrganizationSlug, idOrSlug) ||
+			(o.OrganizationExternalID != "" && o.OrganizationExternalID == idOrSlug) {
 			return o
 		}
 	}
@@ -117,6 +125,17 @@ func (s *store) member(orgID, idOrExternal string) *member {
 	for _, m := range s.members {
 		if m.m.OrganizationID == orgID && m.m.Status != "deleted" &&
 			(m.m.MemberID == idOrExternal || (m.m.ExternalID != "" && m.m.ExternalID == idOrExternal)) {
+			return m
+		}
+	}
+	return nil
+}
+
+// memberByID finds a member by member_id alone, in any organization and
+// whatever its status.
+func (s *store) memberByID(id string) *member {
+	for _, m := range s.members {
+		if m.m.MemberID == id {
 			return m
 		}
 	}
@@ -280,3 +299,8 @@ func invalidPhone() *apiError {
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 
 func validEmail(s string) bool { return emailRE.MatchString(s) }
+
+// emailDomain is the lower-cased domain of an e-mail address.
+func emailDomain(email string) string {
+	return strings.ToLower(email[strings.LastIndex(email, "@")+1:])
+}
