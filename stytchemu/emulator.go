@@ -23,7 +23,11 @@ type Options struct {
 	Secret             string // default "secret-test-emulator-not-a-real-secret"
 	Clock              Clock  // default: real clock with an advanceable offset
 	DefaultRedirectURL string // magic-link redirect when the request gives none; default "http://localhost:8080/authenticate"
-	Seed               bool   // seed the demo organizations
+	Seed               bool   // seed the demo organizations (seed/demo.json)
+	// SeedJSON is seed data in the seed-file format (README.md), stored
+	// after the demo when Seed is set too; its redirect_urls and
+	// default_redirect_url apply unless the fields here set them.
+	SeedJSON []byte
 	// RedirectURLs is the project's redirect-URL allow-list (see redirect.go
 	// for the wildcards); nil means DefaultRedirectURLs. The default redirect
 	// URL is allowed besides it.
@@ -72,17 +76,32 @@ func New(opts Options) (*Emulator, error) {
 	if e.clock == nil {
 		e.clock = &offsetClock{}
 	}
+	if err := e.initSigningKey(); err != nil {
+		return nil, fmt.Errorf("stytchemu: signing key: %w", err)
+	}
+	if opts.Seed {
+		if err := e.seed(); err != nil {
+			return nil, fmt.Errorf("stytchemu: %w", err)
+		}
+	}
+	if opts.SeedJSON != nil {
+		f, err := parseSeed(opts.SeedJSON)
+		if err == nil {
+			err = e.applySeed(f)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("stytchemu: %w", err)
+		}
+	}
+	// Options win over the seed file.
+	if opts.DefaultRedirectURL != "" {
+		e.redirectURL = opts.DefaultRedirectURL
+	}
 	if opts.RedirectURLs != nil {
 		if err := checkRedirectPatterns(opts.RedirectURLs); err != nil {
 			return nil, fmt.Errorf("stytchemu: redirect URLs: %w", err)
 		}
 		e.redirects = slices.Clone(opts.RedirectURLs)
-	}
-	if err := e.initSigningKey(); err != nil {
-		return nil, fmt.Errorf("stytchemu: signing key: %w", err)
-	}
-	if opts.Seed {
-		e.seed()
 	}
 	e.handler = e.routes()
 	return e, nil
