@@ -3,6 +3,7 @@ package stytchemu
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"maps"
 	"net/http"
@@ -174,8 +175,12 @@ func redactQuery(q url.Values) string {
 	return q.Encode()
 }
 
+// bodyKeep bounds a body kept in the request log: Stytch's requests are far
+// smaller, and a thousand large ones must not fill the memory.
+const bodyKeep = 8 << 10
+
 // redactBody is the JSON body with secret fields' values replaced, at any
-// depth; a body that is not JSON is left out.
+// depth; a body that is not JSON is left out, one too large is only sized.
 func redactBody(b []byte) json.RawMessage {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil
@@ -187,6 +192,9 @@ func redactBody(b []byte) json.RawMessage {
 	out, err := json.Marshal(redactValue(v))
 	if err != nil {
 		return nil
+	}
+	if len(out) > bodyKeep {
+		out, _ = json.Marshal(fmt.Sprintf("(a body of %d bytes, not kept)", len(b)))
 	}
 	return out
 }

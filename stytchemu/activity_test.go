@@ -118,3 +118,13 @@ func TestRequestLog(t *testing.T) {
 		t.Fatalf("DELETE /dev/requests: %d", r.status)
 	}
 }
+
+func TestRequestLogKeepsLargeBodiesOut(t *testing.T) {
+	v := newEnv(t)
+	big := strings.Repeat("x", 20000)
+	v.req("POST", "/v1/b2b/organizations", map[string]any{"organization_name": "Big", "trusted_metadata": map[string]any{"blob": big}}).ok(nil)
+	calls := v.emu.Requests()
+	if last := calls[len(calls)-1]; strings.Contains(string(last.Body), big) || !strings.Contains(string(last.Body), "not kept") {
+		t.Fatalf("body kept: %.200s", last.Body)
+	}
+}
