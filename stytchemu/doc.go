@@ -1,7 +1,9 @@
 // Package stytchemu is an in-memory emulator of the Stytch B2B endpoints
-// mfaportal uses, served over real HTTP by [Emulator.Handler] with Stytch's
-// JSON shapes (the wire types of package stytchclient) and Stytch's
-// five-field error body. It also serves development endpoints without Basic
+// mfaportal uses and those a B2B app on Stytch's official SDKs reaches
+// (COVERAGE.md lists them, from [Emulator.Routes]), served over real HTTP by
+// [Emulator.Handler] with Stytch's JSON shapes (the wire types of package
+// stytchclient, every documented field present) and Stytch's five-field
+// error body. It also serves development endpoints without Basic
 // auth: GET/DELETE /dev/outbox (the SMS and e-mails it "sent", JSON or an
 // HTML page for browsers), POST /dev/clock (advance the emulator clock),
 // POST/DELETE /dev/faults (make Stytch fail or slow down on a path), GET
@@ -40,7 +42,7 @@
 //	| magic-link redirect | login link for active members, signup link (signup_redirect_url, else login_redirect_url, else the default) for new/pending/invited; link = redirect + `stytch_token_type=multi_tenant_magic_links&token=` | B2B example callback |
 //	| magic-link expiry | refused from exactly the expiry instant; used or expired → 401 `unable_to_auth_magic_link`; unknown → 404 `magic_link_not_found` | DOCS sandbox values |
 //	| magic-link PKCE | `pkce_code_challenge` is kept with the link as sent (S256 only, no `plain`: base64url without padding of the verifier's SHA-256). On authenticate, after the unknown/used/expired checks: a challenge and no verifier → 400 `pkce_expected_code_verifier`; a verifier whose S256 differs → 400 `pkce_mismatch`; a verifier for a link sent without a challenge → 400 `pkce_did_not_expect_code_verifier`. None of these uses up the link, so the browser holding the verifier can still log in with it | error names from Stytch's SDK error enums (ANDROID-ERR; IOS-L10N texts for the first two); statuses not documented, 400 as for Stytch's other request errors; "no plain verifiers" from Stytch's B2C PKCE guide; whether a refusal uses up the link is not documented |
-//	| magic-link IST argument | `intermediate_session_token` on magic-link authenticate is ignored | discovery flows are not emulated |
+//	| magic-link IST argument | `intermediate_session_token` on magic-link authenticate is ignored | it serves a second primary factor, which the emulator never asks for: an organization that restricts primary auth without magic links refuses the discovery exchange instead |
 //	| sessions/authenticate | a JWT that fails signature/parse checks → 404 `session_not_found`; the answer carries the session token also when a JWT was given | no source for either |
 //	| session_duration_minutes | outside 5…527040 → 400 `invalid_session_duration_minutes` | IOS-L10N text |
 //	| revoke | unknown or already revoked session → 404 `session_not_found`; unknown member → 404 `member_not_found` | no source |
