@@ -68,6 +68,7 @@ func TestConformsToOpenAPI(t *testing.T) {
 	v.req("PUT", "/v1/b2b/organizations/"+acme.ID, map[string]any{"organization_name": "Acme Incorporated"}, asSession(admin.SessionToken)).ok(nil)
 	v.req("GET", "/v1/b2b/sso/"+acme.ID, nil, asSession(admin.SessionToken)).ok(nil)
 	v.req("GET", "/v1/b2b/rbac/policy", nil).ok(nil)
+	v.req("GET", "/v1/b2b/rbac/organizations/"+acme.ID, nil).ok(nil)
 	var invited stytchclient.MemberResponse
 	v.req("POST", "/v1/b2b/magic_links/email/invite", map[string]any{"organization_id": acme.ID, "email_address": "newhire@acme.example"}, asSession(admin.SessionToken)).ok(&invited)
 	v.req("DELETE", "/v1/b2b/organizations/"+acme.ID+"/members/"+acme.Member.ID, nil, asSession(admin.SessionToken)).ok(nil)

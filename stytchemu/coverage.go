@@ -43,12 +43,14 @@ var routeNotes = map[string]string{
 	"GET /v1/b2b/sessions/jwks/{project_id}":                                "no credentials needed, as at Stytch",
 	"GET /v1/b2b/sso/{org}":                                                 "always empty: the emulator has no identity providers",
 	"GET /v1/b2b/rbac/policy":                                               "Stytch's default roles and resources; no custom roles",
+	"GET /v1/b2b/rbac/organizations/{org}":                                  "no organization roles",
 }
 
 // partial are the routes whose answers leave part of Stytch's behaviour out.
 var partial = map[string]bool{
-	"GET /v1/b2b/sso/{org}":   true,
-	"GET /v1/b2b/rbac/policy": true,
+	"GET /v1/b2b/sso/{org}":                true,
+	"GET /v1/b2b/rbac/policy":              true,
+	"GET /v1/b2b/rbac/organizations/{org}": true,
 }
 
 // stytchPath writes a route with Stytch's names for the path parameters.

@@ -178,6 +178,7 @@ func (e *Emulator) routes() http.Handler {
 	api.HandleFunc("GET /v1/b2b/sessions", handle(e, e.getSessions))
 	api.HandleFunc("GET /v1/b2b/sso/{org}", handle(e, e.getSSOConnections))
 	api.HandleFunc("GET /v1/b2b/rbac/policy", handle(e, e.getRBACPolicy))
+	api.HandleFunc("GET /v1/b2b/rbac/organizations/{org}", handle(e, e.getOrgPolicy))
 	api.HandleFunc("POST /v1/b2b/magic_links/email/login_or_signup", handle(e, e.loginOrSignup))
 	api.HandleFunc("POST /v1/b2b/magic_links/authenticate", handle(e, e.authenticateMagicLink))
 	api.HandleFunc("POST /v1/b2b/sessions/authenticate", handle(e, e.authenticateSession))

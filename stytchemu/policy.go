@@ -122,6 +122,27 @@ func (e *Emulator) getRBACPolicy(*http.Request, *struct{}) (any, *apiError) {
 	return policyResponse{Response: ok(), Policy: rbacPolicy{Roles: []policyRole{memberRole, admin}, Resources: resources, Scopes: []any{}}}, nil
 }
 
+// getOrgPolicy answers GET /v1/b2b/rbac/organizations/{organization_id}:
+// an organization's own roles, which the emulator has none of. The SDKs
+// fetch it beside the project policy for local authorization checks.
+func (e *Emulator) getOrgPolicy(r *http.Request, _ *struct{}) (any, *apiError) {
+	if _, err := e.st.findOrg(r.PathValue("org")); err != nil {
+		return nil, err
+	}
+	return orgPolicyResponse{Response: ok(), OrgPolicy: orgPolicy{Roles: []policyRole{}}}, nil
+}
+
+// orgPolicyResponse answers GET /v1/b2b/rbac/organizations/{organization_id}.
+type orgPolicyResponse struct {
+	stytchclient.Response
+	OrgPolicy orgPolicy `json:"org_policy"`
+}
+
+// orgPolicy is api_b2b_rbac_v1_OrgPolicy.
+type orgPolicy struct {
+	Roles []policyRole `json:"roles"`
+}
+
 // policyResponse answers GET /v1/b2b/rbac/policy.
 type policyResponse struct {
 	stytchclient.Response
