@@ -59,7 +59,7 @@ type Emulator struct {
 	activity    activity
 	conns       connCounters
 	demo        Demo
-	routeList   []string
+	api         *routeTable
 }
 
 // New builds an emulator, generating its JWT signing key and, when asked, the demo data.
@@ -153,6 +153,7 @@ const jwksPattern = "GET /v1/b2b/sessions/jwks/{project_id}"
 
 func (e *Emulator) routes() http.Handler {
 	api := newRouteTable()
+	e.api = api
 	api.HandleFunc("POST /v1/b2b/otps/sms/send", handle(e, e.sendSMS))
 	api.HandleFunc("POST /v1/b2b/otps/sms/authenticate", handle(e, e.authenticateSMS))
 	api.HandleFunc("DELETE /v1/b2b/organizations/{org}/members/mfa_phone_numbers/{member}", handle(e, e.deleteMFAPhone))
@@ -184,7 +185,6 @@ func (e *Emulator) routes() http.Handler {
 	api.HandleFunc("POST /v1/b2b/sessions/authenticate", handle(e, e.authenticateSession))
 	api.HandleFunc("POST /v1/b2b/sessions/revoke", handle(e, e.revokeSession))
 	api.HandleFunc(jwksPattern, handle(e, e.getJWKS))
-	e.routeList = api.patterns
 
 	dev := http.NewServeMux()
 	dev.HandleFunc("GET /dev/outbox", e.getOutbox)

@@ -41,7 +41,7 @@ func (t *routeTable) route(r *http.Request) string {
 // Routes lists the Stytch API routes the emulator serves, as
 // "METHOD /path/{wildcard}" in the order of its route table. Every other
 // request gets 404 route_not_found.
-func (e *Emulator) Routes() []string { return slices.Clone(e.routeList) }
+func (e *Emulator) Routes() []string { return slices.Clone(e.api.patterns) }
 
 // recorder notes the status and Stytch error type of an answer.
 type recorder struct {
