@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -328,9 +329,12 @@ func (m *Main) serve(h http.Handler) {
 }
 
 func (m *Main) openEmulator() error {
+	app := m.Config.PublicURL.JoinPath(m.Config.BasePath)
 	emu, err := stytchemu.New(stytchemu.Options{
 		Seed:               true,
-		DefaultRedirectURL: m.Config.PublicURL.JoinPath(m.Config.BasePath, "authenticate").String(),
+		DefaultRedirectURL: app.JoinPath("authenticate").String(),
+		// The app's own pages, and any local app beside it.
+		RedirectURLs: append(slices.Clone(stytchemu.DefaultRedirectURLs), strings.TrimSuffix(app.String(), "/")+"/*"),
 	})
 	if err != nil {
 		return fmt.Errorf("start the built-in emulator: %w", err)
@@ -403,12 +407,29 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
 	projectID := fs.String("project-id", "", "project id to accept (default: the emulator's own)")
 	secret := fs.String("secret", "", "secret to accept (default: the emulator's own)")
-	seed := fs.Bool("seed", true, "seed the demo organizations")
-	redirect := fs.String("redirect-url", "", "magic-link redirect URL when a request names none")
+	seed := fs.Bool("seed", true, "seed the demo organizations (off by default with -seed-file)")
+	seedFile := fs.String("seed-file", "", "JSON file of organizations, members, roles, MFA state and redirect URLs (format in README.md)")
+	redirect := fs.String("redirect-url", "", "magic-link redirect URL when a request names none (always allowed)")
+	redirects := fs.String("redirect-urls", "", "comma-separated redirect-URL allow-list, * for a subdomain, the port or the end of the path\n(default: the seed file's, else "+strings.Join(stytchemu.DefaultRedirectURLs, ",")+")")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	emu, err := stytchemu.New(stytchemu.Options{ProjectID: *projectID, Secret: *secret, Seed: *seed, DefaultRedirectURL: *redirect})
+	opts := stytchemu.Options{ProjectID: *projectID, Secret: *secret, Seed: *seed, DefaultRedirectURL: *redirect}
+	if *seedFile != "" {
+		data, err := os.ReadFile(*seedFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "mfaportal emulator:", err)
+			return 2
+		}
+		opts.SeedJSON = data
+		opts.Seed = flagSet(fs, "seed") && *seed // the file replaces the demo unless -seed asks for both
+	}
+	if *redirects != "" {
+		for _, u := range strings.Split(*redirects, ",") {
+			opts.RedirectURLs = append(opts.RedirectURLs, strings.TrimSpace(u))
+		}
+	}
+	emu, err := stytchemu.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "mfaportal emulator:", err)
 		return 2
@@ -419,8 +440,8 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 1
 	}
 	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Stytch emulator listening\n  STYTCH_API_URL=%s\n  STYTCH_PROJECT_ID=%s\n  STYTCH_SECRET=%s\n  dev outbox: %s/dev/outbox\n",
-		base, emu.ProjectID(), emu.Secret(), base)
+	fmt.Fprintf(stdout, "Stytch emulator listening\n  STYTCH_API_URL=%s\n  STYTCH_PROJECT_ID=%s\n  STYTCH_SECRET=%s\n  dev outbox: %s/dev/outbox\n  dev requests: %s/dev/requests\n  redirect URLs: %s\n",
+		base, emu.ProjectID(), emu.Secret(), base, base, strings.Join(emu.RedirectURLs(), " "))
 	srv := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: emu.ConnState}
 	go func() {
 		<-ctx.Done()
@@ -433,6 +454,13 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 1
 	}
 	return 0
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
 }
 
 // devMode tells the app about the emulator, so the login page can list the

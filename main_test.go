@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -163,6 +164,58 @@ func TestEmulatorCommand(t *testing.T) {
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("exit status %d", code)
+	}
+}
+
+func TestEmulatorCommandSeedFileAndRedirectURLs(t *testing.T) {
+	seed := filepath.Join(t.TempDir(), "orgs.json")
+	if err := os.WriteFile(seed, []byte(`{"redirect_urls": ["https://app.example.com/*"], "organizations": [
+		{"organization_name": "Hooli", "organization_slug": "hooli", "members": [{"email_address": "gavin@hooli.example", "roles": ["stytch_admin"]}]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"emulator", "-addr", "127.0.0.1:0", "-seed-file", seed, "-redirect-urls", "https://app.example.com/*, http://localhost:*"}, mapEnv(nil), out, io.Discard)
+	}()
+	var base string
+	for i := 0; i < 200 && base == ""; i++ {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "STYTCH_API_URL="); ok {
+				base = v
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if base == "" || !strings.Contains(out.String(), "redirect URLs: https://app.example.com/* http://localhost:*") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	get := func(path string) int {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.SetBasicAuth(stytchemu.DefaultProjectID, stytchemu.DefaultSecret)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if get("/v1/b2b/organizations/hooli") != http.StatusOK || get("/v1/b2b/organizations/acme") != http.StatusNotFound {
+		t.Fatal("the seed file should replace the demo")
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+
+	var stderr syncBuffer
+	if code := run(context.Background(), []string{"emulator", "-seed-file", filepath.Join(t.TempDir(), "missing.json")}, mapEnv(nil), io.Discard, &stderr); code != 2 {
+		t.Fatalf("missing seed file: exit %d", code)
+	}
+	if code := run(context.Background(), []string{"emulator", "-redirect-urls", "no-scheme"}, mapEnv(nil), io.Discard, &stderr); code != 2 {
+		t.Fatalf("bad redirect URL: exit %d", code)
 	}
 }
 

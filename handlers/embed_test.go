@@ -121,6 +121,10 @@ func FuzzValidReturnTo(f *testing.F) {
 func (e *env) stytchSession(email string) (token, jwt string) {
 	e.t.Helper()
 	ctx := context.Background()
+	// The host registers its own callback, as it would in Stytch's dashboard.
+	if err := e.emu.AllowRedirectURL("http://host.test/authenticate"); err != nil {
+		e.t.Fatal(err)
+	}
 	_, err := e.opts.Stytch.LoginOrSignup(ctx, stytchclient.LoginOrSignupRequest{
 		OrganizationID: e.demo.Organization.ID, EmailAddress: email, LoginRedirectURL: "http://host.test/authenticate",
 	})

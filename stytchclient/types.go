@@ -1,10 +1,14 @@
 package stytchclient
 
+import "encoding/json"
+
 // Wire types for the Stytch B2B endpoints mfaportal uses. Field names and
-// JSON tags follow Stytch's OpenAPI spec (../shared/stytch-openapi/openapi.yml);
-// fields the spec marks required have no omitempty, so a zero value is sent
-// as "", false or [] rather than left out. The emulator (stytchemu) answers
-// with these same types.
+// JSON tags follow Stytch's OpenAPI spec (../shared/stytch-openapi/openapi.yml).
+// Answer types carry every field the spec documents, none with omitempty:
+// Stytch sends an unset field with its empty value ("", false, [], {} or
+// null) rather than leaving it out, and the emulator (stytchemu), which
+// answers with these same types, does too. Request types leave optional
+// fields out when unset.
 
 // Member is api_organization_v1_Member.
 type Member struct {
@@ -27,13 +31,40 @@ type Member struct {
 	MFAPhoneNumber         string         `json:"mfa_phone_number"`
 	DefaultMFAMethod       string         `json:"default_mfa_method"`
 	Roles                  []MemberRole   `json:"roles"`
-	TrustedMetadata        map[string]any `json:"trusted_metadata,omitempty"`
-	UntrustedMetadata      map[string]any `json:"untrusted_metadata,omitempty"`
-	CreatedAt              string         `json:"created_at,omitempty"`
-	UpdatedAt              string         `json:"updated_at,omitempty"`
-	ExternalID             string         `json:"external_id,omitempty"`
-	LockCreatedAt          string         `json:"lock_created_at,omitempty"`
-	LockExpiresAt          string         `json:"lock_expires_at,omitempty"`
+	TrustedMetadata        map[string]any `json:"trusted_metadata"`
+	UntrustedMetadata      map[string]any `json:"untrusted_metadata"`
+	CreatedAt              string         `json:"created_at"`
+	UpdatedAt              string         `json:"updated_at"`
+	SCIMRegistration       map[string]any `json:"scim_registration"` // null unless provisioned by SCIM
+	ExternalID             string         `json:"external_id"`
+	LockCreatedAt          NullString     `json:"lock_created_at"`
+	LockExpiresAt          NullString     `json:"lock_expires_at"`
+}
+
+// NullString is a string Stytch sends as null while it is unset; it reads
+// null as "".
+type NullString string
+
+// MarshalJSON writes "" as null.
+func (s NullString) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(s))
+}
+
+// UnmarshalJSON reads null as "".
+func (s *NullString) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*s = ""
+		return nil
+	}
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = NullString(v)
+	return nil
 }
 
 // HasRole reports whether the member holds the role (for example "stytch_admin").
@@ -61,7 +92,7 @@ type MemberRole struct {
 // MemberRoleSource is api_organization_v1_MemberRoleSource.
 type MemberRoleSource struct {
 	Type    string         `json:"type"`
-	Details map[string]any `json:"details,omitempty"`
+	Details map[string]any `json:"details"`
 }
 
 // Organization MFA policies and methods.
@@ -103,9 +134,13 @@ type Organization struct {
 	ThirdPartyConnectedAppsAllowedType   string         `json:"third_party_connected_apps_allowed_type"`
 	AllowedThirdPartyConnectedApps       []string       `json:"allowed_third_party_connected_apps"`
 	CustomRoles                          []any          `json:"custom_roles"`
-	TrustedMetadata                      map[string]any `json:"trusted_metadata,omitempty"`
-	CreatedAt                            string         `json:"created_at,omitempty"`
-	UpdatedAt                            string         `json:"updated_at,omitempty"`
+	TrustedMetadata                      map[string]any `json:"trusted_metadata"`
+	CreatedAt                            string         `json:"created_at"`
+	UpdatedAt                            string         `json:"updated_at"`
+	OrganizationExternalID               string         `json:"organization_external_id"`
+	SSODefaultConnectionID               NullString     `json:"sso_default_connection_id"`
+	SCIMActiveConnection                 map[string]any `json:"scim_active_connection"` // null without SCIM
+	AllowedOAuthTenants                  map[string]any `json:"allowed_oauth_tenants"`
 }
 
 // MemberSession is api_b2b_session_v1_MemberSession.
@@ -119,7 +154,7 @@ type MemberSession struct {
 	OrganizationID        string                 `json:"organization_id"`
 	Roles                 []string               `json:"roles"`
 	OrganizationSlug      string                 `json:"organization_slug"`
-	CustomClaims          map[string]any         `json:"custom_claims,omitempty"`
+	CustomClaims          map[string]any         `json:"custom_claims"`
 }
 
 // AuthenticationFactor is api_session_v1_AuthenticationFactor, limited to
@@ -152,8 +187,8 @@ type PhoneNumberFactor struct {
 // MFARequired is api_b2b_mfa_v1_MfaRequired. SecondaryAuthInitiated is
 // "sms_otp" when Stytch already sent a code, "" (null on the wire) otherwise.
 type MFARequired struct {
-	MemberOptions          *MemberOptions `json:"member_options,omitempty"`
-	SecondaryAuthInitiated string         `json:"secondary_auth_initiated,omitempty"`
+	MemberOptions          *MemberOptions `json:"member_options"`
+	SecondaryAuthInitiated NullString     `json:"secondary_auth_initiated"`
 }
 
 // MemberOptions is api_b2b_mfa_v1_MemberOptions.
@@ -233,7 +268,8 @@ type AuthenticateSMSResponse struct {
 	Organization  Organization   `json:"organization"`
 	SessionToken  string         `json:"session_token"`
 	SessionJWT    string         `json:"session_jwt"`
-	MemberSession *MemberSession `json:"member_session,omitempty"`
+	MemberSession *MemberSession `json:"member_session"`
+	MemberDevice  map[string]any `json:"member_device"` // null: no device fingerprinting
 }
 
 // MemberResponse answers the member endpoints: get, create, update and
@@ -295,7 +331,15 @@ type SearchMembersRequest struct {
 // ResultsMetadata is api_organization_v1_ResultsMetadata.
 type ResultsMetadata struct {
 	Total      int    `json:"total"`
-	NextCursor string `json:"next_cursor"`
+	NextCursor string `json:"next_cursor"` // "" on the last page, where Stytch sends null
+}
+
+// MarshalJSON sends next_cursor as null on the last page, as Stytch does.
+func (m ResultsMetadata) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Total      int        `json:"total"`
+		NextCursor NullString `json:"next_cursor"`
+	}{m.Total, NullString(m.NextCursor)})
 }
 
 // SearchMembersResponse answers members/search.
@@ -374,9 +418,10 @@ type AuthenticateMagicLinkResponse struct {
 	Organization             Organization     `json:"organization"`
 	IntermediateSessionToken string           `json:"intermediate_session_token"`
 	MemberAuthenticated      bool             `json:"member_authenticated"`
-	MemberSession            *MemberSession   `json:"member_session,omitempty"`
-	MFARequired              *MFARequired     `json:"mfa_required,omitempty"`
-	PrimaryRequired          *PrimaryRequired `json:"primary_required,omitempty"`
+	MemberSession            *MemberSession   `json:"member_session"`
+	MFARequired              *MFARequired     `json:"mfa_required"`
+	PrimaryRequired          *PrimaryRequired `json:"primary_required"`
+	MemberDevice             map[string]any   `json:"member_device"`
 }
 
 // AuthenticateSessionRequest is the body of POST /v1/b2b/sessions/authenticate.
@@ -394,6 +439,13 @@ type AuthenticateSessionResponse struct {
 	SessionJWT    string        `json:"session_jwt"`
 	Member        Member        `json:"member"`
 	Organization  Organization  `json:"organization"`
+	Verdict       *Verdict      `json:"verdict"` // null without an authorization_check
+}
+
+// Verdict is api_b2b_session_v1_AuthorizationVerdict.
+type Verdict struct {
+	Authorized    bool     `json:"authorized"`
+	GrantingRoles []string `json:"granting_roles"`
 }
 
 // RevokeSessionRequest is the body of POST /v1/b2b/sessions/revoke: exactly one field.

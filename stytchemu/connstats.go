@@ -1,7 +1,6 @@
 package stytchemu
 
 import (
-	"encoding/json"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -25,25 +24,4 @@ func (e *Emulator) ConnState(_ net.Conn, s http.ConnState) {
 	case http.StateClosed, http.StateHijacked:
 		e.conns.open.Add(-1)
 	}
-}
-
-// Stats is what GET /dev/stats answers.
-type Stats struct {
-	ConnectionsAccepted int64          `json:"connections_accepted"`
-	ConnectionsOpen     int64          `json:"connections_open"`
-	Calls               map[string]int `json:"calls"`
-}
-
-// Stats reports the connection counters and the API calls so far.
-func (e *Emulator) Stats() Stats {
-	return Stats{
-		ConnectionsAccepted: e.conns.accepted.Load(),
-		ConnectionsOpen:     e.conns.open.Load(),
-		Calls:               e.Calls(),
-	}
-}
-
-func (e *Emulator) getStats(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(e.Stats())
 }

@@ -288,6 +288,7 @@ a { word-break: break-all; }
 </style>
 </head>
 <body>
+<nav><a href="/dev/outbox">Outbox</a> <a href="/dev/requests">Requests</a></nav>
 <h1>Outbox</h1>
 <p>Every SMS and e-mail the Stytch emulator would have sent, newest first. Reload to see new ones.</p>
 {{- range .}}

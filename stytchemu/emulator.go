@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,7 +23,15 @@ type Options struct {
 	Secret             string // default "secret-test-emulator-not-a-real-secret"
 	Clock              Clock  // default: real clock with an advanceable offset
 	DefaultRedirectURL string // magic-link redirect when the request gives none; default "http://localhost:8080/authenticate"
-	Seed               bool   // seed the demo organizations
+	Seed               bool   // seed the demo organizations (seed/demo.json)
+	// SeedJSON is seed data in the seed-file format (README.md), stored
+	// after the demo when Seed is set too; its redirect_urls and
+	// default_redirect_url apply unless the fields here set them.
+	SeedJSON []byte
+	// RedirectURLs is the project's redirect-URL allow-list (see redirect.go
+	// for the wildcards); nil means DefaultRedirectURLs. The default redirect
+	// URL is allowed besides it.
+	RedirectURLs []string
 }
 
 // Defaults for Options.
@@ -43,12 +52,14 @@ type Emulator struct {
 
 	mu          sync.Mutex
 	redirectURL string
+	redirects   []string // the project's redirect-URL allow-list (redirect.go)
 	st          *store
 	outbox      []Message
 	faults      []*Fault
-	calls       map[string]int
+	activity    activity
 	conns       connCounters
 	demo        Demo
+	api         *routeTable
 }
 
 // New builds an emulator, generating its JWT signing key and, when asked, the demo data.
@@ -59,7 +70,8 @@ func New(opts Options) (*Emulator, error) {
 		clock:       opts.Clock,
 		redirectURL: orDefault(opts.DefaultRedirectURL, DefaultRedirectURL),
 		st:          newStore(),
-		calls:       map[string]int{},
+		redirects:   defaultRedirectURLs(),
+		activity:    newActivity(),
 	}
 	if e.clock == nil {
 		e.clock = &offsetClock{}
@@ -68,7 +80,28 @@ func New(opts Options) (*Emulator, error) {
 		return nil, fmt.Errorf("stytchemu: signing key: %w", err)
 	}
 	if opts.Seed {
-		e.seed()
+		if err := e.seed(); err != nil {
+			return nil, fmt.Errorf("stytchemu: %w", err)
+		}
+	}
+	if opts.SeedJSON != nil {
+		f, err := parseSeed(opts.SeedJSON)
+		if err == nil {
+			err = e.applySeed(f)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("stytchemu: %w", err)
+		}
+	}
+	// Options win over the seed file.
+	if opts.DefaultRedirectURL != "" {
+		e.redirectURL = opts.DefaultRedirectURL
+	}
+	if opts.RedirectURLs != nil {
+		if err := checkRedirectPatterns(opts.RedirectURLs); err != nil {
+			return nil, fmt.Errorf("stytchemu: redirect URLs: %w", err)
+		}
+		e.redirects = slices.Clone(opts.RedirectURLs)
 	}
 	e.handler = e.routes()
 	return e, nil
@@ -116,21 +149,11 @@ func (e *Emulator) Demo() Demo {
 	return e.demo
 }
 
-// Calls counts API requests by "METHOD /path-pattern"; /dev endpoints are not counted.
-func (e *Emulator) Calls() map[string]int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := make(map[string]int, len(e.calls))
-	for k, v := range e.calls {
-		out[k] = v
-	}
-	return out
-}
-
 const jwksPattern = "GET /v1/b2b/sessions/jwks/{project_id}"
 
 func (e *Emulator) routes() http.Handler {
-	api := http.NewServeMux()
+	api := newRouteTable()
+	e.api = api
 	api.HandleFunc("POST /v1/b2b/otps/sms/send", handle(e, e.sendSMS))
 	api.HandleFunc("POST /v1/b2b/otps/sms/authenticate", handle(e, e.authenticateSMS))
 	api.HandleFunc("DELETE /v1/b2b/organizations/{org}/members/mfa_phone_numbers/{member}", handle(e, e.deleteMFAPhone))
@@ -148,14 +171,28 @@ func (e *Emulator) routes() http.Handler {
 	api.HandleFunc("POST /v1/b2b/organizations/{org}/members", handle(e, e.createMember))
 	api.HandleFunc("GET /v1/b2b/organizations/{org}", handle(e, e.getOrganization))
 	api.HandleFunc("POST /v1/b2b/organizations", handle(e, e.createOrganization))
+	api.HandleFunc("PUT /v1/b2b/organizations/{org}", handle(e, e.updateOrganization))
+	api.HandleFunc("DELETE /v1/b2b/organizations/{org}", handle(e, e.deleteOrganization))
+	api.HandleFunc("POST /v1/b2b/organizations/search", handle(e, e.searchOrganizations))
+	api.HandleFunc("DELETE /v1/b2b/organizations/{org}/members/{member}", handle(e, e.deleteMember))
+	api.HandleFunc("PUT /v1/b2b/organizations/{org}/members/{member}/reactivate", handle(e, e.reactivateMember))
+	api.HandleFunc("GET /v1/b2b/organizations/members/dangerously_get/{member}", handle(e, e.dangerouslyGetMember))
+	api.HandleFunc("POST /v1/b2b/magic_links/email/invite", handle(e, e.inviteMember))
+	api.HandleFunc("POST /v1/b2b/magic_links/email/discovery/send", handle(e, e.sendDiscoveryLink))
+	api.HandleFunc("POST /v1/b2b/magic_links/discovery/authenticate", handle(e, e.authenticateDiscoveryLink))
+	api.HandleFunc("POST /v1/b2b/discovery/organizations", handle(e, e.listDiscovered))
+	api.HandleFunc("POST /v1/b2b/discovery/intermediate_sessions/exchange", handle(e, e.exchangeIntermediate))
+	api.HandleFunc("POST /v1/b2b/discovery/organizations/create", handle(e, e.createViaDiscovery))
+	api.HandleFunc("POST /v1/b2b/sessions/exchange", handle(e, e.exchangeSession))
+	api.HandleFunc("GET /v1/b2b/sessions", handle(e, e.getSessions))
+	api.HandleFunc("GET /v1/b2b/sso/{org}", handle(e, e.getSSOConnections))
+	api.HandleFunc("GET /v1/b2b/rbac/policy", handle(e, e.getRBACPolicy))
+	api.HandleFunc("GET /v1/b2b/rbac/organizations/{org}", handle(e, e.getOrgPolicy))
 	api.HandleFunc("POST /v1/b2b/magic_links/email/login_or_signup", handle(e, e.loginOrSignup))
 	api.HandleFunc("POST /v1/b2b/magic_links/authenticate", handle(e, e.authenticateMagicLink))
 	api.HandleFunc("POST /v1/b2b/sessions/authenticate", handle(e, e.authenticateSession))
 	api.HandleFunc("POST /v1/b2b/sessions/revoke", handle(e, e.revokeSession))
 	api.HandleFunc(jwksPattern, handle(e, e.getJWKS))
-	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errf(http.StatusNotFound, "route_not_found", "No route matches %s %s.", r.Method, r.URL.Path))
-	})
 
 	dev := http.NewServeMux()
 	dev.HandleFunc("GET /dev/outbox", e.getOutbox)
@@ -164,29 +201,42 @@ func (e *Emulator) routes() http.Handler {
 	dev.HandleFunc("POST /dev/faults", e.postFault)
 	dev.HandleFunc("DELETE /dev/faults", e.deleteFaults)
 	dev.HandleFunc("GET /dev/stats", e.getStats)
+	dev.HandleFunc("GET /dev/requests", e.getRequests)
+	dev.HandleFunc("DELETE /dev/requests", e.clearRequests)
+	dev.HandleFunc("GET /dev/redirect_urls", e.getRedirectURLs)
+	dev.HandleFunc("PUT /dev/redirect_urls", e.putRedirectURLs)
+	dev.HandleFunc("POST /dev/redirect_urls", e.postRedirectURL)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/dev" || strings.HasPrefix(r.URL.Path, "/dev/") {
 			dev.ServeHTTP(w, r)
 			return
 		}
-		_, pattern := api.Handler(r)
-		if pattern == "/" {
-			pattern = r.Method + " " + r.URL.Path
-		}
-		e.mu.Lock()
-		e.calls[pattern]++
-		e.mu.Unlock()
-		// A fault stands for Stytch itself failing, so it comes before credentials.
-		if e.applyFault(w, r) {
-			return
-		}
-		if pattern != jwksPattern && !e.authorized(r) {
-			writeError(w, errf(http.StatusUnauthorized, stytchclient.ErrUnauthorizedCredentials, "Unauthorized credentials."))
-			return
-		}
-		api.ServeHTTP(w, r)
+		e.serveAPI(api, w, r)
 	})
+}
+
+// serveAPI answers one Stytch API call and records it for /dev/stats and
+// /dev/requests.
+func (e *Emulator) serveAPI(api *routeTable, w http.ResponseWriter, r *http.Request) {
+	began := time.Now()
+	body := peekBody(r)
+	rec := &recorder{ResponseWriter: w}
+	route := api.route(r)
+	defer func() { e.record(r, route, rec, body, time.Since(began)) }()
+	// A fault stands for Stytch itself failing, so it comes before credentials.
+	if e.applyFault(rec, r) {
+		return
+	}
+	if route != jwksPattern && !e.authorized(r) {
+		writeError(rec, errf(http.StatusUnauthorized, stytchclient.ErrUnauthorizedCredentials, "Unauthorized credentials."))
+		return
+	}
+	if route == UnknownRoute {
+		writeError(rec, errf(http.StatusNotFound, errRouteNotFound, "The emulator does not serve %s %s; see its coverage table for the routes it does.", r.Method, r.URL.Path))
+		return
+	}
+	api.ServeHTTP(rec, r)
 }
 
 // authorized checks HTTP Basic credentials in constant time.
@@ -217,6 +267,9 @@ func badRequest(format string, args ...any) *apiError {
 
 // writeError writes Stytch's five-field error body.
 func writeError(w http.ResponseWriter, e *apiError) {
+	if rec, ok := w.(*recorder); ok {
+		rec.errorType = e.Type
+	}
 	writeJSON(w, e.Status, stytchclient.Error{
 		StatusCode:   e.Status,
 		RequestID:    newRequestID(),

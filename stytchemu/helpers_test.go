@@ -46,6 +46,7 @@ func newEnv(t *testing.T) *env {
 	}
 	var h http.Handler = emu.Handler()
 	if spec != nil {
+		checkShapes(spec)
 		h = spec.Handler(t, h)
 	}
 	srv := httptest.NewServer(h)
@@ -53,6 +54,12 @@ func newEnv(t *testing.T) *env {
 	bare := httptest.NewServer(emu.Handler())
 	t.Cleanup(bare.Close)
 	return &env{t: t, emu: emu, srv: srv, clock: clock, demo: emu.Demo(), spec: spec, bare: bare}
+}
+
+// checkShapes makes spec compare every success answer's keys with the
+// properties Stytch documents (see doc.go for the one exception).
+func checkShapes(spec *openapitest.Spec) {
+	spec.CheckKeySets("api_session_v1_AuthenticationFactor.*_factor")
 }
 
 type resp struct {
@@ -186,6 +193,26 @@ func (v *env) magicToken(orgID, email string) string {
 		v.t.Fatal(err)
 	}
 	return u.Query().Get("token")
+}
+
+// discoveryIST runs the discovery magic-link flow for email and returns the
+// intermediate session token.
+func (v *env) discoveryIST(email string) string {
+	v.t.Helper()
+	v.req("POST", "/v1/b2b/magic_links/email/discovery/send", map[string]any{"email_address": email}).ok(nil)
+	msg, found := v.emu.LastMessage(email)
+	if !found || msg.Channel != "email" {
+		v.t.Fatalf("no discovery e-mail to %s", email)
+	}
+	u, err := url.Parse(msg.Link)
+	if err != nil || u.Query().Get("stytch_token_type") != "discovery" {
+		v.t.Fatalf("discovery link %q: %v", msg.Link, err)
+	}
+	var out struct {
+		IntermediateSessionToken string `json:"intermediate_session_token"`
+	}
+	v.req("POST", "/v1/b2b/magic_links/discovery/authenticate", map[string]any{"discovery_magic_links_token": u.Query().Get("token")}).ok(&out)
+	return out.IntermediateSessionToken
 }
 
 // login runs the magic-link flow and returns Stytch's answer.

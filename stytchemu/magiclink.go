@@ -23,6 +23,9 @@ const (
 	errJITNotAllowed   = "invalid_email_for_jit_provisioning"
 )
 
+// magicLinkLocales are the locales OPENAPI lists for magic-link e-mails.
+var magicLinkLocales = []string{"", "en", "es", "pt-br", "fr"}
+
 // mayJoin decides e-mail JIT provisioning for an address that has no member yet.
 func mayJoin(o *stytchclient.Organization, email string) bool {
 	if o.EmailJITProvisioning == "NOT_ALLOWED" {
@@ -31,8 +34,7 @@ func mayJoin(o *stytchclient.Organization, email string) bool {
 	if len(o.EmailAllowedDomains) == 0 {
 		return true
 	}
-	domain := email[strings.LastIndex(email, "@")+1:]
-	return slices.ContainsFunc(o.EmailAllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) })
+	return slices.ContainsFunc(o.EmailAllowedDomains, func(d string) bool { return strings.EqualFold(d, emailDomain(email)) })
 }
 
 func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignupRequest) (any, *apiError) {
@@ -46,53 +48,82 @@ func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignu
 	if !validEmail(req.EmailAddress) {
 		return nil, errf(http.StatusBadRequest, errInvalidEmail, "Email format is invalid.")
 	}
-	if !slices.Contains([]string{"", "en", "es", "pt-br", "fr"}, req.Locale) {
+	if !slices.Contains(magicLinkLocales, req.Locale) {
 		return nil, errf(http.StatusBadRequest, stytchclient.ErrInvalidLocale, "locale is invalid.")
 	}
 	m := e.st.memberByEmail(o.OrganizationID, req.EmailAddress)
-	created := false
-	if m == nil {
-		if !mayJoin(o, req.EmailAddress) {
-			return nil, errf(http.StatusBadRequest, errJITNotAllowed, "This email address may not join the organization by itself.")
-		}
-		m = e.addMember(o.OrganizationID, req.EmailAddress, "", "pending", nil)
-		created = true
+	if m == nil && !mayJoin(o, req.EmailAddress) {
+		return nil, errf(http.StatusBadRequest, errJITNotAllowed, "This email address may not join the organization by itself.")
 	}
 	// New, pending and invited members get the signup link; active ones the login link.
-	signup := m.m.Status != "active"
-	redirect, minutes := req.LoginRedirectURL, req.LoginExpirationMinutes
+	signup := m == nil || m.m.Status != "active"
+	link := linkRequest{param: "login_redirect_url", redirect: req.LoginRedirectURL, minutes: req.LoginExpirationMinutes, defaultMinutes: defaultLinkMinutes}
 	if signup {
-		redirect, minutes = orDefault(req.SignupRedirectURL, req.LoginRedirectURL), req.SignupExpirationMinutes
+		link = linkRequest{param: "signup_redirect_url", redirect: orDefault(req.SignupRedirectURL, req.LoginRedirectURL), minutes: req.SignupExpirationMinutes, defaultMinutes: defaultLinkMinutes}
 	}
-	if minutes == 0 {
-		minutes = defaultLinkMinutes
+	if err := e.checkLink(&link); err != nil {
+		return nil, err
 	}
-	if minutes < minLinkMinutes || minutes > maxLinkMinutes {
-		return nil, badRequest("The expiration minutes must be between %d and %d.", minLinkMinutes, maxLinkMinutes)
+	created := m == nil
+	if created {
+		m = e.addMember(o.OrganizationID, req.EmailAddress, "", "pending", nil)
 	}
-	link, perr := linkWithToken(orDefault(redirect, e.redirectURL))
-	if perr != nil {
-		return nil, perr
-	}
-	now := e.Now()
-	token := newToken()
-	e.st.magic[token] = &magicLink{memberID: m.m.MemberID, orgID: o.OrganizationID, expires: now.Add(time.Duration(minutes) * time.Minute),
-		pkceChallenge: req.PKCECodeChallenge}
-	link += "&token=" + url.QueryEscape(token)
 	verb := "Log in to"
 	if signup {
 		verb = "Finish signing up for"
 	}
+	e.mailMemberLink(o, m, link, verb+" "+o.OrganizationName, req.PKCECodeChallenge)
+	return stytchclient.LoginOrSignupResponse{Response: ok(), MemberID: m.m.MemberID, MemberCreated: created, Member: m.wire(e.Now()), Organization: orgWire(o)}, nil
+}
+
+// linkRequest is the redirect and expiry a magic-link request asks for.
+type linkRequest struct {
+	param, redirect         string // the request field naming the redirect, and its value ("" = the default)
+	minutes, defaultMinutes int    // 0 = the default
+	url                     string // set by checkLink: the redirect with stytch_token_type, before the token
+}
+
+// checkLink validates a link's expiry and redirect before anything is
+// stored, so a refused request changes nothing.
+func (e *Emulator) checkLink(l *linkRequest) *apiError {
+	if l.minutes == 0 {
+		l.minutes = l.defaultMinutes
+	}
+	if l.minutes < minLinkMinutes || l.minutes > maxLinkMinutes {
+		return badRequest("The expiration minutes must be between %d and %d.", minLinkMinutes, maxLinkMinutes)
+	}
+	redirect, err := e.redirectFor(l.param, l.redirect)
+	if err != nil {
+		return err
+	}
+	tokenType := "multi_tenant_magic_links"
+	if l.param == "discovery_redirect_url" {
+		tokenType = "discovery"
+	}
+	l.url, err = linkWithToken(redirect, tokenType)
+	return err
+}
+
+// mailMemberLink stores a magic link for member m and e-mails it.
+func (e *Emulator) mailMemberLink(o *stytchclient.Organization, m *member, l linkRequest, subject, pkceChallenge string) {
+	token := newToken()
+	e.st.magic[token] = &magicLink{memberID: m.m.MemberID, orgID: o.OrganizationID,
+		expires: e.Now().Add(time.Duration(l.minutes) * time.Minute), pkceChallenge: pkceChallenge}
+	e.mailLink(m.m.EmailAddress, o.OrganizationID, m.m.MemberID, l, token, subject)
+}
+
+// mailLink puts a magic-link e-mail in the outbox.
+func (e *Emulator) mailLink(to, orgID, memberID string, l linkRequest, token, subject string) {
+	link := l.url + "&token=" + url.QueryEscape(token)
 	e.deliver(Message{
 		Channel:        "email",
-		To:             m.m.EmailAddress,
-		OrganizationID: o.OrganizationID,
-		MemberID:       m.m.MemberID,
-		Body:           fmt.Sprintf("%s %s: %s\nThe link works once and expires in %d minutes.", verb, o.OrganizationName, link, minutes),
+		To:             to,
+		OrganizationID: orgID,
+		MemberID:       memberID,
+		Body:           fmt.Sprintf("%s: %s\nThe link works once and expires in %d minutes.", subject, link, l.minutes),
 		Link:           link,
-		SentAt:         now,
+		SentAt:         e.Now(),
 	})
-	return stytchclient.LoginOrSignupResponse{Response: ok(), MemberID: m.m.MemberID, MemberCreated: created, Member: m.wire(now), Organization: orgWire(o)}, nil
 }
 
 // checkPKCE compares a verifier with the S256 challenge stored with a link
@@ -115,14 +146,14 @@ func checkPKCE(challenge, verifier string) *apiError {
 }
 
 // linkWithToken appends the token type to a redirect URL; the caller appends the token.
-func linkWithToken(redirect string) (string, *apiError) {
+func linkWithToken(redirect, tokenType string) (string, *apiError) {
 	u, err := url.Parse(redirect)
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return "", badRequest("The redirect URL %q is not an absolute URL.", redirect)
 	}
 	q := u.Query()
 	q.Del("token")
-	q.Set("stytch_token_type", "multi_tenant_magic_links")
+	q.Set("stytch_token_type", tokenType)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
@@ -175,11 +206,7 @@ func (e *Emulator) authenticateMagicLink(r *http.Request, req *stytchclient.Auth
 	m.m.EmailAddressVerified = true
 	m.failures = 0
 	m.m.UpdatedAt = ts(now)
-	factor := stytchclient.AuthenticationFactor{
-		Type: "magic_link", DeliveryMethod: "email",
-		LastAuthenticatedAt: ts(now), CreatedAt: ts(now), UpdatedAt: ts(now),
-		EmailFactor: &stytchclient.EmailFactor{EmailID: m.emailID, EmailAddress: m.m.EmailAddress},
-	}
+	factor := e.emailFactor(m, now)
 	out := stytchclient.AuthenticateMagicLinkResponse{
 		Response:       ok(),
 		MemberID:       m.m.MemberID,
@@ -187,44 +214,23 @@ func (e *Emulator) authenticateMagicLink(r *http.Request, req *stytchclient.Auth
 		OrganizationID: o.OrganizationID,
 		Organization:   orgWire(o),
 	}
-
-	mfaNeeded := o.MFAPolicy == stytchclient.MFAPolicyRequiredForAll || m.m.MFAEnrolled
-	if mfaNeeded && existing == nil {
-		token := newToken()
-		e.st.ists[token] = &intermediate{
-			memberID: m.m.MemberID, orgID: o.OrganizationID,
-			expires: now.Add(intermediateLifetime),
-			factors: []stytchclient.AuthenticationFactor{factor},
-		}
-		mfa := &stytchclient.MFARequired{MemberOptions: &stytchclient.MemberOptions{
-			MFAPhoneNumber: m.m.MFAPhoneNumber, TOTPRegistrationID: m.m.TOTPRegistrationID,
-		}}
-		if m.m.MFAPhoneNumber != "" && m.m.DefaultMFAMethod != stytchclient.MFAMethodTOTP {
-			e.sendCode(o, m) // Stytch sends the SMS itself after primary auth, unless the app is the default
-			mfa.SecondaryAuthInitiated = smsOTP
-		}
-		out.IntermediateSessionToken = token
-		out.MFARequired = mfa
-		out.Member = m.wire(now)
-		return out, nil
-	}
-
-	var s *session
+	var login loginResult
 	if existing != nil {
-		s = existing
-		s.factors = addFactor(s.factors, factor)
-		s.lastAccessed = now
+		// A session given: the link adds its factor to it, and MFA is not asked again.
+		existing.factors = addFactor(existing.factors, factor)
+		existing.lastAccessed = now
 		if req.SessionDurationMinutes > 0 {
-			s.expires = now.Add(time.Duration(req.SessionDurationMinutes) * time.Minute)
+			existing.expires = now.Add(time.Duration(req.SessionDurationMinutes) * time.Minute)
 		}
+		ms := e.sessionWire(existing)
+		login = loginResult{MemberAuthenticated: true, SessionToken: existing.token, SessionJWT: e.signJWT(existing), MemberSession: &ms}
 	} else {
-		s = e.newSession(m, []stytchclient.AuthenticationFactor{factor}, req.SessionDurationMinutes, nil, r)
+		login = e.finishLogin(o, m, []stytchclient.AuthenticationFactor{factor}, nil, req.SessionDurationMinutes, nil, r)
 	}
-	ms := e.sessionWire(s)
-	out.MemberAuthenticated = true
-	out.SessionToken = s.token
-	out.SessionJWT = e.signJWT(s)
-	out.MemberSession = &ms
-	out.Member = m.wire(now)
+	out.MemberAuthenticated = login.MemberAuthenticated
+	out.IntermediateSessionToken = login.IntermediateSessionToken
+	out.SessionToken, out.SessionJWT = login.SessionToken, login.SessionJWT
+	out.MemberSession, out.MFARequired = login.MemberSession, login.MFARequired
+	out.Member = m.wire(e.Now())
 	return out, nil
 }

@@ -46,8 +46,13 @@ func TestMagicLinkLoginWithoutMFA(t *testing.T) {
 func TestMagicLinkExpiresAndRedirects(t *testing.T) {
 	v := newEnv(t)
 	acme := v.orgAcme()
-	v.req("POST", "/v1/b2b/magic_links/email/login_or_signup", map[string]any{"organization_id": acme.ID, "email_address": acme.Member.Email,
-		"login_redirect_url": "https://app.example/cb?x=1", "login_expiration_minutes": 5}).ok(nil)
+	ask := map[string]any{"organization_id": acme.ID, "email_address": acme.Member.Email,
+		"login_redirect_url": "https://app.example/cb?x=1", "login_expiration_minutes": 5}
+	v.req("POST", "/v1/b2b/magic_links/email/login_or_signup", ask).fails(http.StatusBadRequest, "no_match_for_provided_magic_link_url")
+	if err := v.emu.AllowRedirectURL("https://app.example/cb?x=1"); err != nil {
+		t.Fatal(err)
+	}
+	v.req("POST", "/v1/b2b/magic_links/email/login_or_signup", ask).ok(nil)
 	msg, _ := v.emu.LastMessage(acme.Member.Email)
 	if !strings.HasPrefix(msg.Link, "https://app.example/cb?") || !strings.Contains(msg.Link, "x=1") {
 		t.Fatalf("redirect not used: %s", msg.Link)

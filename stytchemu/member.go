@@ -1,10 +1,8 @@
 package stytchemu
 
 import (
-	"encoding/base64"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/mfaportal/mfaportal/stytchclient"
@@ -283,23 +281,12 @@ func (e *Emulator) searchMembers(r *http.Request, req *stytchclient.SearchMember
 	if err != nil {
 		return nil, err
 	}
-	limit := req.Limit
-	switch {
-	case limit < 0:
+	if req.Limit < 0 {
 		return nil, badRequest("limit must not be negative.")
-	case limit == 0:
-		limit = defaultSearchLimit
-	case limit > maxSearchLimit:
-		limit = maxSearchLimit
 	}
-	offset := 0
-	if req.Cursor != "" {
-		raw, derr := base64.RawURLEncoding.DecodeString(req.Cursor)
-		n, aerr := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
-		if derr != nil || aerr != nil || n < 0 || !strings.HasPrefix(string(raw), "offset:") {
-			return nil, badRequest("cursor is invalid; pass the next_cursor of a previous answer.")
-		}
-		offset = n
+	offset, valid := parseCursor(req.Cursor)
+	if !valid {
+		return nil, badRequest("cursor is invalid; pass the next_cursor of a previous answer.")
 	}
 	now := e.Now()
 	var hits []stytchclient.Member
@@ -308,14 +295,7 @@ func (e *Emulator) searchMembers(r *http.Request, req *stytchclient.SearchMember
 			hits = append(hits, m.wire(now))
 		}
 	}
-	page := []stytchclient.Member{}
-	if offset < len(hits) {
-		page = hits[offset:min(offset+limit, len(hits))]
-	}
-	next := ""
-	if offset+limit < len(hits) {
-		next = base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset+limit)))
-	}
+	page, next := pageOf(hits, offset, req.Limit)
 	return stytchclient.SearchMembersResponse{
 		Response:        ok(),
 		Members:         page,

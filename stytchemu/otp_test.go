@@ -100,7 +100,7 @@ func TestLockAfterTenFailures(t *testing.T) {
 	v.auth(with(base, "code", wrongCode(code))).fails(http.StatusNotFound, stytchclient.ErrOTPCodeNotFound)
 	v.auth(with(base, "code", code)).fails(http.StatusTooManyRequests, stytchclient.ErrUserLockLimitReached)
 	m := v.member(acme.ID, acme.Member.ID)
-	if !m.IsLocked || m.LockCreatedAt != start.Format(time.RFC3339) || m.LockExpiresAt != start.Add(time.Hour).Format(time.RFC3339) {
+	if !m.IsLocked || string(m.LockCreatedAt) != start.Format(time.RFC3339) || string(m.LockExpiresAt) != start.Add(time.Hour).Format(time.RFC3339) {
 		t.Fatalf("lock fields: locked=%v created=%q expires=%q", m.IsLocked, m.LockCreatedAt, m.LockExpiresAt)
 	}
 

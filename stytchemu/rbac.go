@@ -33,6 +33,7 @@ var selfActions = map[string]bool{
 	actUpdateMFAEnrolled: true,
 	actUpdateDefaultMFA:  true,
 	actRevokeSessions:    true,
+	actDelete:            true,
 }
 
 // headerSession is the session named by X-Stytch-Member-Session(JWT), or nil

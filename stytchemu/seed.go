@@ -1,10 +1,9 @@
 package stytchemu
 
 import (
+	_ "embed"
 	"fmt"
-	"strings"
-
-	"github.com/mfaportal/mfaportal/stytchclient"
+	"sync"
 )
 
 // Demo names the seeded data.
@@ -34,74 +33,58 @@ type DemoMember struct {
 	ID, Email, Name, Phone string
 }
 
-// seed creates the demo organizations; it runs inside New, before anyone else can see e.
-func (e *Emulator) seed() {
-	e.demo = Demo{
-		Organization: e.seedOrg("Acme Inc", "acme", stytchclient.MFAPolicyOptional, "acme.example", "Ada Admin", "Max Member", "Erin Enrolled", "+12015550123"),
-		Required:     e.seedOrg("Globex Corporation", "globex", stytchclient.MFAPolicyRequiredForAll, "globex.example", "Grace Admin", "Gus Member", "Gina Enrolled", "+12015550124"),
+// demoSeed is the built-in demo in the seed-file format: Acme (OPTIONAL),
+// Globex (REQUIRED_FOR_ALL) and Initech (an admin, BulkMembers generated
+// members and Mallory, whose name is markup).
+//
+//go:embed seed/demo.json
+var demoSeed []byte
+
+// parsedDemo is demoSeed parsed once for every emulator of the process.
+var parsedDemo = sync.OnceValues(func() (*seedFile, error) { return parseSeed(demoSeed) })
+
+// seed stores the demo organizations and notes their ids; it runs inside
+// New, before anyone else can see e.
+func (e *Emulator) seed() error {
+	f, err := parsedDemo()
+	if err == nil {
+		err = e.applySeed(f)
 	}
-	e.demo.Bulk, e.demo.Hostile = e.seedBulk()
+	if err != nil {
+		return fmt.Errorf("the built-in demo seed: %w", err)
+	}
+	e.demo = Demo{Organization: e.demoOrg("acme"), Required: e.demoOrg("globex"), Bulk: e.demoOrg("initech")}
+	if m := e.st.memberByEmail(e.demo.Bulk.ID, "mallory.o'brien@initech.example"); m != nil {
+		e.demo.Hostile = demoMember(m)
+	}
+	return nil
 }
 
-func (e *Emulator) seedOrg(name, slug, policy, domain, admin, plain, enrolled, phone string) DemoOrg {
-	o := e.addOrg(name, slug, policy)
-	o.EmailAllowedDomains = []string{domain}
-	add := func(fullName string, roles ...string) *member {
-		email := strings.ToLower(strings.Fields(fullName)[0]) + "@" + domain
-		m := e.addMember(o.OrganizationID, email, fullName, "active", roles)
-		m.m.EmailAddressVerified = true
-		return m
+// demoOrg names a seeded organization's admin (its first), plain member
+// (the first without a role or phone) and enrolled member (the first
+// enrolled with a verified phone).
+func (e *Emulator) demoOrg(slug string) DemoOrg {
+	o := e.st.org(slug)
+	if o == nil {
+		return DemoOrg{}
 	}
-	a := add(admin, stytchclient.RoleAdmin)
-	p := add(plain)
-	en := add(enrolled)
-	e.setPhone(en, phone)
-	en.m.MFAPhoneNumberVerified = true
-	en.m.MFAEnrolled = true
-	en.m.DefaultMFAMethod = smsOTP
-	demo := func(m *member) DemoMember {
-		return DemoMember{ID: m.m.MemberID, Email: m.m.EmailAddress, Name: m.m.Name, Phone: m.m.MFAPhoneNumber}
-	}
-	return DemoOrg{ID: o.OrganizationID, Slug: slug, Name: name, Admin: demo(a), Member: demo(p), Enrolled: demo(en)}
-}
-
-// seedBulk creates Initech with deterministic members "Member 001" …
-// (member001@initech.example): of every ten, four are enrolled with a
-// verified phone (+1 201 555 1xxx), one has a phone not verified yet and
-// five have none. It only appends to the store: no crypto beyond the ids.
-func (e *Emulator) seedBulk() (DemoOrg, DemoMember) {
-	const domain = "initech.example"
-	o := e.addOrg("Initech", "initech", stytchclient.MFAPolicyOptional)
-	o.EmailAllowedDomains = []string{domain}
-	demo := func(m *member) DemoMember {
-		return DemoMember{ID: m.m.MemberID, Email: m.m.EmailAddress, Name: m.m.Name, Phone: m.m.MFAPhoneNumber}
-	}
-	add := func(email, name string, roles ...string) *member {
-		m := e.addMember(o.OrganizationID, email, name, "active", roles)
-		m.m.EmailAddressVerified = true
-		return m
-	}
-	org := DemoOrg{ID: o.OrganizationID, Slug: "initech", Name: "Initech"}
-	org.Admin = demo(add("ian@"+domain, "Ian Admin", stytchclient.RoleAdmin))
-	for i := 1; i <= BulkMembers; i++ {
-		m := add(fmt.Sprintf("member%03d@%s", i, domain), fmt.Sprintf("Member %03d", i))
-		switch i % 10 {
-		case 1, 2, 3, 4:
-			e.setPhone(m, fmt.Sprintf("+1201555%04d", 1000+i))
-			m.m.MFAPhoneNumberVerified = true
-			m.m.MFAEnrolled = true
-			m.m.DefaultMFAMethod = smsOTP
-			if org.Enrolled.ID == "" {
-				org.Enrolled = demo(m)
-			}
-		case 5:
-			e.setPhone(m, fmt.Sprintf("+1201555%04d", 1000+i))
-		default:
-			if org.Member.ID == "" {
-				org.Member = demo(m)
-			}
+	d := DemoOrg{ID: o.OrganizationID, Slug: o.OrganizationSlug, Name: o.OrganizationName}
+	for _, m := range e.st.members {
+		if m.m.OrganizationID != o.OrganizationID {
+			continue
+		}
+		switch {
+		case d.Admin.ID == "" && m.m.IsAdmin:
+			d.Admin = demoMember(m)
+		case d.Enrolled.ID == "" && m.m.MFAEnrolled && m.m.MFAPhoneNumberVerified:
+			d.Enrolled = demoMember(m)
+		case d.Member.ID == "" && !m.m.IsAdmin && m.m.MFAPhoneNumber == "":
+			d.Member = demoMember(m)
 		}
 	}
-	hostile := add("mallory.o'brien@"+domain, "<script>alert(1)</script> Mallory")
-	return org, demo(hostile)
+	return d
+}
+
+func demoMember(m *member) DemoMember {
+	return DemoMember{ID: m.m.MemberID, Email: m.m.EmailAddress, Name: m.m.Name, Phone: m.m.MFAPhoneNumber}
 }

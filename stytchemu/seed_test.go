@@ -3,6 +3,8 @@ package stytchemu_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/mfaportal/mfaportal/stytchclient"
@@ -133,4 +135,85 @@ func TestAdminCallsRBAC(t *testing.T) {
 	// The admin in its own organization: allowed.
 	v.req("DELETE", delPhone(bulk.ID, target.ID), nil, asSession(ian)).ok(nil)
 	v.req("POST", revoke, map[string]any{"member_id": target.ID}, asSession(ian)).ok(nil)
+}
+
+func TestSeedFile(t *testing.T) {
+	seed := []byte(`{
+	  "redirect_urls": ["https://app.example.com/authenticate"],
+	  "default_redirect_url": "https://app.example.com/authenticate",
+	  "organizations": [{
+	    "organization_id": "organization-test-00000000-0000-4000-8000-000000000001",
+	    "organization_name": "Hooli", "organization_slug": "hooli", "mfa_policy": "REQUIRED_FOR_ALL",
+	    "email_allowed_domains": ["hooli.example"], "trusted_metadata": {"plan": "enterprise"},
+	    "members": [
+	      {"member_id": "member-test-00000000-0000-4000-8000-000000000001", "email_address": "gavin@hooli.example", "name": "Gavin", "roles": ["stytch_admin"],
+	       "mfa_phone_number": "+12015550100", "mfa_enrolled": true, "default_mfa_method": "sms_otp", "external_id": "emp-1"},
+	      {"email_address": "richard@hooli.example", "status": "invited"},
+	      {"email_address": "dinesh@hooli.example", "mfa_phone_number": "+12015550101", "mfa_phone_number_verified": false, "is_breakglass": true}
+	    ]
+	  }]
+	}`)
+	emu, err := stytchemu.New(stytchemu.Options{SeedJSON: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if emu.Demo() != (stytchemu.Demo{}) {
+		t.Fatal("a seed file alone loaded the demo")
+	}
+	if got := emu.RedirectURLs(); len(got) != 1 || got[0] != "https://app.example.com/authenticate" {
+		t.Fatalf("redirect URLs: %v", got)
+	}
+	gavin, found := emu.Member("member-test-00000000-0000-4000-8000-000000000001")
+	if !found || !gavin.IsAdmin || gavin.MFAPhoneNumber != "+12015550100" || !gavin.MFAPhoneNumberVerified || !gavin.MFAEnrolled ||
+		gavin.DefaultMFAMethod != "sms_otp" || gavin.ExternalID != "emp-1" || !gavin.EmailAddressVerified || gavin.Status != "active" ||
+		gavin.OrganizationID != "organization-test-00000000-0000-4000-8000-000000000001" {
+		t.Fatalf("Gavin: %+v", gavin)
+	}
+
+	// The same file through the API: fixed ids, statuses, the default redirect.
+	srv := httptest.NewServer(emu.Handler())
+	defer srv.Close()
+	v := &env{t: t, emu: emu, srv: srv}
+	var org stytchclient.OrganizationResponse
+	v.req("GET", "/v1/b2b/organizations/hooli", nil).ok(&org)
+	if org.Organization.OrganizationID != "organization-test-00000000-0000-4000-8000-000000000001" || org.Organization.TrustedMetadata["plan"] != "enterprise" {
+		t.Fatalf("Hooli: %+v", org.Organization)
+	}
+	var m stytchclient.MemberResponse
+	v.req("GET", "/v1/b2b/organizations/hooli/member?email_address=richard@hooli.example", nil).ok(&m)
+	if m.Member.Status != "invited" || m.Member.EmailAddressVerified {
+		t.Fatalf("Richard: %+v", m.Member)
+	}
+	v.req("GET", "/v1/b2b/organizations/hooli/member?email_address=dinesh@hooli.example", nil).ok(&m)
+	if m.Member.MFAPhoneNumberVerified || !m.Member.IsBreakglass {
+		t.Fatalf("Dinesh: %+v", m.Member)
+	}
+	v.req("POST", "/v1/b2b/magic_links/email/login_or_signup", map[string]any{"organization_id": "hooli", "email_address": "gavin@hooli.example"}).ok(nil)
+	if msg, _ := emu.LastMessage("gavin@hooli.example"); !strings.HasPrefix(msg.Link, "https://app.example.com/authenticate?") {
+		t.Fatalf("link: %s", msg.Link)
+	}
+
+	// Options override the file; the demo and a file together.
+	emu, err = stytchemu.New(stytchemu.Options{Seed: true, SeedJSON: seed, RedirectURLs: []string{"http://localhost:*"}, DefaultRedirectURL: "http://localhost:3000/cb"})
+	if err != nil || emu.Demo().Organization.Slug != "acme" || emu.RedirectURLs()[0] != "http://localhost:*" {
+		t.Fatalf("demo and file: %v %+v %v", err, emu.Demo().Organization, emu.RedirectURLs())
+	}
+
+	// Mistakes are reported with where they are.
+	for _, c := range []struct{ seed, want string }{
+		{`{"organisations": []}`, "unknown field"},
+		{`{"redirect_urls": ["nope"]}`, "redirect_urls"},
+		{`{"organizations": [{"organization_name": "Alpha", "organization_slug": "a b"}]}`, "organizations[0]"},
+		{`{"organizations": [{"organization_name": "Alpha", "mfa_policy": "SOMETIMES"}]}`, "mfa_policy"},
+		{`{"organizations": [{"organization_name": "Alpha", "members": [{"email_address": "x"}]}]}`, "organizations[0].members[0]"},
+		{`{"organizations": [{"organization_name": "Alpha", "members": [{"email_address": "a@a.example"}, {"email_address": "A@a.example"}]}]}`, "members[1]"},
+		{`{"organizations": [{"organization_name": "Alpha", "members": [{"email_address": "a@a.example", "roles": ["wizard"]}]}]}`, "wizard"},
+		{`{"organizations": [{"organization_name": "Alpha", "members": [{"email_address": "a@a.example", "mfa_phone_number": "12"}]}]}`, "E.164"},
+		{`{"organizations": [{"organization_name": "Alpha", "members": [{"email_address": "a@a.example", "status": "deleted"}]}]}`, "status"},
+		{`{"organizations": [{"organization_name": "Alpha"}, {"organization_name": "B", "organization_slug": "alpha"}]}`, "organizations[1]"},
+	} {
+		if _, err := stytchemu.New(stytchemu.Options{SeedJSON: []byte(c.seed)}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error mentioning %q", c.seed, err, c.want)
+		}
+	}
 }

@@ -165,7 +165,7 @@ func (e *Emulator) sessionWire(s *session) stytchclient.MemberSession {
 		AuthenticationFactors: append([]stytchclient.AuthenticationFactor{}, s.factors...),
 		OrganizationID:        s.orgID,
 		Roles:                 cloneStrings(roles),
-		CustomClaims:          cloneMap(s.customClaims),
+		CustomClaims:          object(s.customClaims),
 	}
 	if o != nil {
 		ms.OrganizationSlug = o.OrganizationSlug
@@ -249,7 +249,39 @@ func tooManySessionArgs() *apiError {
 	return errf(http.StatusBadRequest, stytchclient.ErrTooManySessionArguments, "Pass only one of intermediate_session_token, session_token or session_jwt.")
 }
 
-func (e *Emulator) authenticateSession(r *http.Request, req *stytchclient.AuthenticateSessionRequest) (any, *apiError) {
+// authenticateSessionBody adds to the client's request what the emulator
+// also honours: custom claims and an authorization check.
+type authenticateSessionBody struct {
+	stytchclient.AuthenticateSessionRequest
+	SessionCustomClaims map[string]any      `json:"session_custom_claims"`
+	AuthorizationCheck  *authorizationCheck `json:"authorization_check"`
+}
+
+// authorizationCheck is api_b2b_session_v1_AuthorizationCheck.
+type authorizationCheck struct {
+	OrganizationID string `json:"organization_id"`
+	ResourceID     string `json:"resource_id"`
+	Action         string `json:"action"`
+}
+
+// verdict answers an authorization check for the member of session s:
+// another organization is a tenancy error, a role that does not grant the
+// action an authorization error (both 403).
+func verdict(c *authorizationCheck, s *session, m *member) (*stytchclient.Verdict, *apiError) {
+	if err := requireFields("authorization_check.organization_id", c.OrganizationID, "authorization_check.resource_id", c.ResourceID, "authorization_check.action", c.Action); err != nil {
+		return nil, err
+	}
+	if c.OrganizationID != s.orgID {
+		return nil, errf(http.StatusForbidden, stytchclient.ErrSessionAuthorizationTenancy, "The Member Session does not belong to the Organization of the authorization check.")
+	}
+	roles := grantingRoles(m, c.ResourceID, c.Action)
+	if len(roles) == 0 {
+		return nil, errf(http.StatusForbidden, stytchclient.ErrSessionAuthorization, "The Member is not authorized to perform the requested action on that resource.")
+	}
+	return &stytchclient.Verdict{Authorized: true, GrantingRoles: roles}, nil
+}
+
+func (e *Emulator) authenticateSession(r *http.Request, req *authenticateSessionBody) (any, *apiError) {
 	switch countSessionArgs(req.SessionToken, req.SessionJWT) {
 	case 0:
 		return nil, errf(http.StatusBadRequest, stytchclient.ErrNoSessionArguments, "Pass session_token or session_jwt.")
@@ -268,10 +300,17 @@ func (e *Emulator) authenticateSession(r *http.Request, req *stytchclient.Authen
 	if m == nil || o == nil {
 		return nil, errf(http.StatusNotFound, stytchclient.ErrSessionNotFound, "Session could not be found.")
 	}
+	var v *stytchclient.Verdict
+	if c := req.AuthorizationCheck; c != nil {
+		if v, err = verdict(c, s, m); err != nil {
+			return nil, err
+		}
+	}
 	now := e.Now()
 	s.lastAccessed = now
 	if req.SessionDurationMinutes > 0 {
 		s.expires = now.Add(time.Duration(req.SessionDurationMinutes) * time.Minute)
+		s.customClaims = mergeClaims(s.customClaims, req.SessionCustomClaims) // claims change only with the duration
 	}
 	return stytchclient.AuthenticateSessionResponse{
 		Response:      ok(),
@@ -280,6 +319,7 @@ func (e *Emulator) authenticateSession(r *http.Request, req *stytchclient.Authen
 		SessionJWT:    e.signJWT(s),
 		Member:        m.wire(now),
 		Organization:  orgWire(o),
+		Verdict:       v,
 	}, nil
 }
 

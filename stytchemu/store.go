@@ -21,6 +21,7 @@ type store struct {
 	sessions  map[string]*session          // session token → session
 	ists      map[string]*intermediate     // intermediate session token → IST
 	magic     map[string]*magicLink        // magic-link token → link
+	discovery map[string]*discoveryLink    // discovery magic-link token → link
 	sessionID map[string]*session          // member_session_id → session
 }
 
@@ -30,6 +31,7 @@ func newStore() *store {
 		sessions:  map[string]*session{},
 		ists:      map[string]*intermediate{},
 		magic:     map[string]*magicLink{},
+		discovery: map[string]*discoveryLink{},
 		sessionID: map[string]*session{},
 	}
 }
@@ -72,8 +74,13 @@ type session struct {
 
 func (s *session) live(now time.Time) bool { return !s.revoked && now.Before(s.expires) }
 
-// intermediate is an intermediate session: primary auth done, MFA pending.
+// intermediate is an intermediate session: primary auth done, but not yet
+// a session. From a discovery flow it is bound to no organization (orgID
+// and memberID ""), only to the verified e-mail address; once exchanged
+// into an organization where MFA is due, it is bound to that member.
 type intermediate struct {
+	token    string
+	email    string
 	memberID string
 	orgID    string
 	expires  time.Time
@@ -93,12 +100,13 @@ type magicLink struct {
 	pkceChallenge string
 }
 
-// Lookups. Organizations are found by id or slug (stytch-api.md 3.2);
-// members by id or external id, never once deleted.
+// Lookups. Organizations are found by id, slug or external id (stytch-api.md
+// 3.2); members by id or external id, never once deleted.
 
 func (s *store) org(idOrSlug string) *stytchclient.Organization {
 	for _, o := range s.orgs {
-		if o.OrganizationID == idOrSlug || strings.EqualFold(o.OrganizationSlug, idOrSlug) {
+		if o.OrganizationID == idOrSlug || strings.EqualFold(o.OrganizationSlug, idOrSlug) ||
+			(o.OrganizationExternalID != "" && o.OrganizationExternalID == idOrSlug) {
 			return o
 		}
 	}
@@ -118,6 +126,17 @@ func (s *store) member(orgID, idOrExternal string) *member {
 	for _, m := range s.members {
 		if m.m.OrganizationID == orgID && m.m.Status != "deleted" &&
 			(m.m.MemberID == idOrExternal || (m.m.ExternalID != "" && m.m.ExternalID == idOrExternal)) {
+			return m
+		}
+	}
+	return nil
+}
+
+// memberByID finds a member by member_id alone, in any organization and
+// whatever its status.
+func (s *store) memberByID(id string) *member {
+	for _, m := range s.members {
+		if m.m.MemberID == id {
 			return m
 		}
 	}
@@ -183,14 +202,18 @@ func (m *member) wire(now time.Time) stytchclient.Member {
 	}
 	w.Roles = make([]stytchclient.MemberRole, len(m.m.Roles))
 	for i, r := range m.m.Roles {
-		w.Roles[i] = stytchclient.MemberRole{RoleID: r.RoleID, Sources: slices.Clone(r.Sources)}
+		sources := make([]stytchclient.MemberRoleSource, len(r.Sources))
+		for j, src := range r.Sources {
+			sources[j] = stytchclient.MemberRoleSource{Type: src.Type, Details: object(src.Details)}
+		}
+		w.Roles[i] = stytchclient.MemberRole{RoleID: r.RoleID, Sources: sources}
 	}
-	w.TrustedMetadata = cloneMap(m.m.TrustedMetadata)
-	w.UntrustedMetadata = cloneMap(m.m.UntrustedMetadata)
+	w.TrustedMetadata = object(m.m.TrustedMetadata)
+	w.UntrustedMetadata = object(m.m.UntrustedMetadata)
 	w.IsLocked = m.locked(now)
 	w.LockCreatedAt, w.LockExpiresAt = "", ""
 	if w.IsLocked {
-		w.LockCreatedAt, w.LockExpiresAt = ts(m.lockCreated), ts(m.lockExpires)
+		w.LockCreatedAt, w.LockExpiresAt = stytchclient.NullString(ts(m.lockCreated)), stytchclient.NullString(ts(m.lockExpires))
 	}
 	return w
 }
@@ -207,7 +230,8 @@ func orgWire(o *stytchclient.Organization) stytchclient.Organization {
 	w.AllowedFirstPartyConnectedApps = cloneStrings(o.AllowedFirstPartyConnectedApps)
 	w.AllowedThirdPartyConnectedApps = cloneStrings(o.AllowedThirdPartyConnectedApps)
 	w.CustomRoles = []any{}
-	w.TrustedMetadata = cloneMap(o.TrustedMetadata)
+	w.TrustedMetadata = object(o.TrustedMetadata)
+	w.AllowedOAuthTenants = object(o.AllowedOAuthTenants)
 	return w
 }
 
@@ -228,6 +252,15 @@ func cloneMap(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// object is a copy of m for an answer, {} when m is unset: Stytch's empty
+// value for an object field.
+func object(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return cloneMap(m)
 }
 
 // ts formats a time the way Stytch does: RFC 3339, UTC, whole seconds.
@@ -267,3 +300,8 @@ func invalidPhone() *apiError {
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 
 func validEmail(s string) bool { return emailRE.MatchString(s) }
+
+// emailDomain is the lower-cased domain of an e-mail address.
+func emailDomain(email string) string {
+	return strings.ToLower(email[strings.LastIndex(email, "@")+1:])
+}

@@ -96,6 +96,10 @@ func newHost(emu *stytchemu.Emulator, emuURL, public string) (http.Handler, erro
 	if err != nil {
 		return nil, err
 	}
+	// The host's magic links come back to its own pages, as registered in Stytch's dashboard.
+	if err := emu.AllowRedirectURL(public + "/*"); err != nil {
+		return nil, err
+	}
 	h := &host{emu: emu, stytch: client, public: public, secure: strings.HasPrefix(public, "https:"), sessions: map[string]hostSession{}}
 
 	// Everything but the session is the same for both mounts.

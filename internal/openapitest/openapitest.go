@@ -14,6 +14,10 @@
 // the spec does not have is a failure. The emulator's own /dev/ endpoints are
 // skipped, and counted as skipped.
 //
+// [Spec.CheckKeySets] adds a stricter check for the emulator: every success
+// answer must carry exactly the properties the spec documents, at every
+// depth, so an optional field Stytch sends as null or {} is not left out.
+//
 // A test that sends a bad request on purpose (no credentials, malformed
 // JSON, a missing required field, an unknown route) marks that one request
 // with the header X-Openapitest-Expect: invalid-request (see
@@ -105,6 +109,9 @@ type Spec struct {
 	mu    sync.Mutex
 	stats Stats
 	seen  map[string]bool
+	// keySets and sparse are set by CheckKeySets.
+	keySets bool
+	sparse  []string
 }
 
 // Stats counts what a Spec has checked. A request counts once it was routed
@@ -474,6 +481,9 @@ func (s *Spec) validateResponse(t testing.TB, in *openapi3filter.RequestValidati
 	out.SetBodyBytes(cleaned)
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
 		t.Errorf("openapitest: response %s %d does not match Stytch's OpenAPI spec:\n%s\nbody: %s", op, status, describe(err), snippet(body))
+	}
+	if problems := s.keySetProblems(in, status, body); len(problems) > 0 {
+		t.Errorf("openapitest: response %s %d differs from the keys Stytch's OpenAPI spec documents:\n  - %s\nbody: %s", op, status, strings.Join(problems, "\n  - "), snippet(body))
 	}
 }
 

@@ -691,3 +691,29 @@ func TestHandlerClientGoneAway(t *testing.T) {
 		t.Errorf("Stats() = %+v, want the request checked and no answer", got)
 	}
 }
+
+func TestKeySets(t *testing.T) {
+	spec := openapitest.Load(t)
+	spec.CheckKeySets()
+	policy := httptest.NewRequest(http.MethodGet, "/v1/b2b/rbac/policy", nil)
+	policy.Header.Set("Authorization", basicAuth)
+	check := func(status int, body string) []string {
+		return run(t, func(tb testing.TB) { spec.ValidateResponse(tb, policy, status, jsonHeader(), []byte(body)) })
+	}
+
+	// A documented optional property must be there, null counting as there.
+	wantFail(t, check(200, `{"request_id":"request-id-test-1","status_code":200}`), "lacks documented policy")
+	wantPass(t, check(200, `{"request_id":"request-id-test-1","status_code":200,"policy":null}`))
+	// A key the spec does not document fails, at any depth.
+	wantFail(t, check(200, `{"request_id":"request-id-test-1","status_code":200,"policy":{"roles":[],"resources":[{"resource_id":"r","description":"","actions":[],"extra":1}],"scopes":[]},"more":true}`),
+		"$ (api_b2b_rbac_v1_PolicyResponse) has undocumented more", "$.policy.resources[0] (api_b2b_rbac_v1_PolicyResource) has undocumented extra")
+	// Error answers are Stytch's five fields, not the operation's schema.
+	wantPass(t, check(404, `{"status_code":404,"request_id":"request-id-test-1","error_type":"x","error_message":"x","error_url":"https://stytch.com/docs/api/errors/404"}`))
+
+	// A sparse pattern lets a property be left out.
+	sparse := openapitest.Load(t)
+	sparse.CheckKeySets("api_b2b_rbac_v1_PolicyResponse.pol*")
+	wantPass(t, run(t, func(tb testing.TB) {
+		sparse.ValidateResponse(tb, policy, 200, jsonHeader(), []byte(`{"request_id":"request-id-test-1","status_code":200}`))
+	}))
+}
