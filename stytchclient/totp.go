@@ -95,7 +95,8 @@ type AuthenticateTOTPResponse struct {
 	Organization  Organization   `json:"organization"`
 	SessionToken  string         `json:"session_token"`
 	SessionJWT    string         `json:"session_jwt"`
-	MemberSession *MemberSession `json:"member_session,omitempty"`
+	MemberSession *MemberSession `json:"member_session"`
+	MemberDevice  map[string]any `json:"member_device"` // null: no device fingerprinting
 }
 
 // RecoverRequest is the body of POST /v1/b2b/recovery_codes/recover; like
@@ -120,7 +121,8 @@ type RecoverResponse struct {
 	SessionToken           string         `json:"session_token"`
 	SessionJWT             string         `json:"session_jwt"`
 	RecoveryCodesRemaining int            `json:"recovery_codes_remaining"`
-	MemberSession          *MemberSession `json:"member_session,omitempty"`
+	MemberSession          *MemberSession `json:"member_session"`
+	MemberDevice           map[string]any `json:"member_device"` // null: no device fingerprinting
 }
 
 // RotateRecoveryCodesRequest is the body of POST /v1/b2b/recovery_codes/rotate.
