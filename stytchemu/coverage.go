@@ -16,6 +16,12 @@ var routeNotes = map[string]string{
 	"POST /v1/b2b/otps/sms/send":                                            "codes in the dev outbox; 2-minute expiry; MFA-bypass protection",
 	"POST /v1/b2b/otps/sms/authenticate":                                    "enrol/unenrol; member locks after 10 failures",
 	"DELETE /v1/b2b/organizations/{org}/members/mfa_phone_numbers/{member}": "RBAC with the member-session headers",
+	"POST /v1/b2b/totp":                                                     "QR code and secret; pending until its first code; MFA-bypass protection",
+	"POST /v1/b2b/totp/authenticate":                                        "one time step either side; a code is accepted once; member locks after 10 failures",
+	"DELETE /v1/b2b/organizations/{org}/members/{member}/{factor}":          "totp only; RBAC with the member-session headers",
+	"POST /v1/b2b/recovery_codes/recover":                                   "single-use codes; member locks after 10 failures",
+	"GET /v1/b2b/recovery_codes/{org}/{member}":                             "the unused codes",
+	"POST /v1/b2b/recovery_codes/rotate":                                    "every older code stops working",
 	"GET /v1/b2b/organizations/{org}/member":                                "by member_id or email_address",
 	"POST /v1/b2b/organizations/members/search":                             "all documented filters; opaque cursors",
 	"PUT /v1/b2b/organizations/{org}/members/{member}":                      "RBAC per field",
@@ -53,8 +59,9 @@ var partial = map[string]bool{
 	"GET /v1/b2b/rbac/organizations/{org}": true,
 }
 
-// stytchPath writes a route with Stytch's names for the path parameters.
-var stytchPath = strings.NewReplacer("{org}", "{organization_id}", "{member}", "{member_id}")
+// stytchPath writes a route with Stytch's names for the path parameters, and
+// the factor route as Stytch's …/totp, the only factor it serves.
+var stytchPath = strings.NewReplacer("{org}", "{organization_id}", "{member}", "{member_id}", "{factor}", "totp")
 
 // CoverageTable is the Markdown of CoverageFile: every route the emulator
 // serves, from its route table, so the list cannot drift from the code.
