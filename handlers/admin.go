@@ -248,7 +248,8 @@ func (a *app) adminResetConfirm(c echo.Context) error {
 	if id == s.MemberID {
 		return a.redirect(c, "/replace")
 	}
-	v := views.AdminResetPage{Page: a.page(c, "Reset phone", s)}
+	v := views.AdminResetPage{Page: a.page(c, "Reset phone", s), Next: resetNext(m, s.Profile.MFAPolicy),
+		CanTurnOff: canTurnOffAtReset(m, s.Profile.MFAPolicy)}
 	v.Member = adminMember(v.Page, m, s.MemberID)
 	v.ActionURL, v.CancelURL = v.URL(memberPath(id)+"/reset"), v.URL(memberPath(id))
 	return a.render(c, http.StatusOK, v.Page, views.AdminResetContent(v))
@@ -274,6 +275,12 @@ func (a *app) adminReset(c echo.Context) error {
 		return noPhone
 	}
 	signOut := c.FormValue("revoke") != ""
+	turnOff := c.FormValue("then") == views.ResetTurnOff
+	if turnOff && !canTurnOffAtReset(m, s.Profile.MFAPolicy) {
+		return &pageError{status: http.StatusConflict, heading: "Two-step verification can't be turned off for this member",
+			message:        "Your organization requires two-step verification for everyone, or the member also uses an authenticator app.",
+			nothingChanged: true, retryURL: memberPath(id) + "/reset", retryLabel: "Back to the reset"}
+	}
 	ctx := c.Request().Context()
 	res, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, id, memberAuth(s))
 	switch {
@@ -285,6 +292,21 @@ func (a *app) adminReset(c echo.Context) error {
 	done := &session.AdminReset{MemberID: id, Name: res.Member.Name, Email: res.Member.EmailAddress}
 	action := "delete_mfa_phone"
 	attrs := []slog.Attr{slog.String("target_member_id", id), stytchRequestID(res.RequestID)}
+	if turnOff {
+		// With the admin's session, so Stytch's RBAC decides here too.
+		off := false
+		up, err := a.stytch.UpdateMember(ctx, s.OrganizationID, id, stytchclient.UpdateMemberRequest{MFAEnrolled: &off}, memberAuth(s))
+		if err != nil {
+			done.TurnOffFail = describe(err).message
+			a.log.InfoContext(ctx, "turning a member's two-step verification off failed", "target_member_id", id, "err", err)
+		} else {
+			done.TurnedOff = true
+			action += "+mfa_off"
+			attrs = append(attrs, slog.String("stytch_update_request_id", up.RequestID))
+		}
+	} else {
+		done.NewPhoneNeeded = res.Member.MFAEnrolled && res.Member.TOTPRegistrationID == ""
+	}
 	if signOut {
 		rv, err := a.stytch.RevokeSession(ctx, stytchclient.RevokeSessionRequest{MemberID: id}, memberAuth(s))
 		if err != nil {
@@ -324,9 +346,30 @@ func (a *app) adminResetDone(c echo.Context) error {
 		return err
 	}
 	v := views.AdminResetDonePage{Page: a.page(c, "Phone reset", s), Name: done.Name, Email: done.Email,
-		SignedOut: done.SignedOut, SignOutFail: done.SignOutFail}
+		SignedOut: done.SignedOut, SignOutFail: done.SignOutFail,
+		TurnedOff: done.TurnedOff, TurnOffFail: done.TurnOffFail, NewPhoneNeeded: done.NewPhoneNeeded}
 	v.DetailURL, v.ListURL = v.URL(memberPath(id)), v.URL("/admin")
 	return a.render(c, http.StatusOK, v.Page, views.AdminResetDoneContent(v))
+}
+
+// canTurnOffAtReset says whether an admin resetting m's phone may also
+// turn their two-step verification off: only where the organization's
+// policy lets members go without it, and only when the phone is their one
+// method (an app keeps it on, and is theirs to remove).
+func canTurnOffAtReset(m stytchclient.Member, policy string) bool {
+	return policy != stytchclient.MFAPolicyRequiredForAll && m.MFAEnrolled && m.TOTPRegistrationID == ""
+}
+
+// resetNext is what the member meets at their next login after a reset
+// that keeps two-step verification as it is.
+func resetNext(m stytchclient.Member, policy string) string {
+	switch {
+	case m.TOTPRegistrationID != "":
+		return views.ResetNextApp
+	case m.MFAEnrolled || policy == stytchclient.MFAPolicyRequiredForAll:
+		return views.ResetNextNewPhone
+	}
+	return views.ResetNextNothing
 }
 
 // adminMember is what the admin pages show of a member; self is the

@@ -99,9 +99,16 @@ func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, num
 	}
 	switch purpose {
 	case views.PurposeLogin:
-		v.Title = "Set up a second step"
 		v.ActionURL = v.URL("/login/phone")
-		v.Notice = "Your organization requires a second step when you log in: a code we text to your phone. Add your mobile number to finish logging in."
+		v.LogoutURL = v.URL("/logout")
+		v.Title = "Add a phone to finish logging in"
+		v.Notice = "Your organization requires two-step verification when you log in: a code we text to your phone. Add your mobile number to finish logging in."
+		if s.Profile.MFAEnrolled {
+			// Two-step verification is on for them, yet they have no method
+			// left: an administrator reset their phone.
+			v.Purpose, v.Title = views.PurposeLoginReset, "An administrator reset your phone"
+			v.Notice = "An administrator reset your phone, so codes no longer go to your old number. Add your mobile number to finish logging in, or log out."
+		}
 	case views.PurposeReplace:
 		v.Title = "Add your new phone"
 		v.ActionURL = v.URL("/enroll")

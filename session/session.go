@@ -122,6 +122,12 @@ type AdminReset struct {
 	Email       string
 	SignedOut   bool
 	SignOutFail string
+	// TurnedOff: two-step verification was turned off for the member too;
+	// TurnOffFail says why that failed.
+	TurnedOff   bool
+	TurnOffFail string
+	// NewPhoneNeeded: the member is asked for a new phone at their next login.
+	NewPhoneNeeded bool
 }
 
 // IsLoggedIn reports whether the state holds a full Stytch session: its

@@ -117,7 +117,9 @@ func phoneHeading(purpose string) string {
 	case PurposeReplace:
 		return "Add your new phone"
 	case PurposeLogin:
-		return "Your organization requires a second step"
+		return "Your organization requires two-step verification"
+	case PurposeLoginReset:
+		return "An administrator reset your phone"
 	default:
 		return "Add a phone for sign-in codes"
 	}

@@ -108,6 +108,9 @@ const (
 	PurposeEnroll  = "enroll"  // first phone, from settings
 	PurposeReplace = "replace" // new phone after the old one was removed
 	PurposeLogin   = "login"   // the organization requires MFA and the member has none yet
+	// PurposeLoginReset: during login, MFA is on for the member but an
+	// administrator reset their phone, their only method.
+	PurposeLoginReset = "login-reset"
 )
 
 // Country is one option of the country picker.
@@ -130,6 +133,7 @@ type PhonePage struct {
 	Errors    Errors
 	ActionURL string
 	CancelURL string // "" when cancelling makes no sense (login under REQUIRED_FOR_ALL has "log out")
+	LogoutURL string // during login: the way out, "" elsewhere
 	Notice    string // state of the account, e.g. "Your old phone was removed. Add the new one to turn MFA back on."
 }
 
@@ -326,7 +330,25 @@ type AdminResetPage struct {
 	Member    AdminMember
 	ActionURL string
 	CancelURL string
+	// Next is what the member meets at their next login (ResetNext…) when
+	// two-step verification stays as it is.
+	Next string
+	// CanTurnOff offers the choice of turning two-step verification off
+	// instead: the organization's policy allows it and the phone is the
+	// member's only method.
+	CanTurnOff bool
 }
+
+// What a member meets at their next login after an admin's phone reset.
+const (
+	ResetNextNewPhone = "new-phone" // asked for a new phone before they can finish logging in
+	ResetNextApp      = "app"       // a code from their authenticator app, as before
+	ResetNextNothing  = "nothing"   // no second step: it was off already
+)
+
+// ResetTurnOff is the reset form's choice to turn two-step verification
+// off for the member instead of asking for a new phone.
+const ResetTurnOff = "turn-off"
 
 // AdminResetDonePage says what a reset did.
 type AdminResetDonePage struct {
@@ -335,8 +357,13 @@ type AdminResetDonePage struct {
 	Email       string
 	SignedOut   bool   // the member's sessions were revoked too
 	SignOutFail string // the phone is gone but signing out failed, and why
-	DetailURL   string
-	ListURL     string
+	// TurnedOff: two-step verification is off for them now; TurnOffFail
+	// says why turning it off failed.
+	TurnedOff      bool
+	TurnOffFail    string
+	NewPhoneNeeded bool // their next login asks for a new phone
+	DetailURL      string
+	ListURL        string
 }
 
 // SMS reports whether the page asks for a texted code (the default).

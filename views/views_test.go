@@ -477,7 +477,7 @@ func TestPhone(t *testing.T) {
 	}
 	mustFind(t, doc, `#error-summary a[href="#f-number"]`)
 
-	for purpose, want := range map[string]string{PurposeReplace: "Add your new phone", PurposeLogin: "Your organization requires a second step"} {
+	for purpose, want := range map[string]string{PurposeReplace: "Add your new phone", PurposeLogin: "Your organization requires two-step verification"} {
 		v := samplePhone(p)
 		v.Purpose = purpose
 		v.CancelURL = ""
