@@ -198,7 +198,12 @@ func TestDisallowedCountry(t *testing.T) {
 	b := e.browser()
 	b.login("acme", e.demo.Organization.Member.Email)
 	p := b.get("/enroll")
-	exists(t, p, `option[value=GB][disabled]`, true)
+	if n := p.doc.Find(`select[name=region] option`).Length(); n != 2 {
+		t.Fatalf("the picker offers %d countries, want US and CA only", n)
+	}
+	exists(t, p, `option[value=GB]`, false)
+	exists(t, p, `select[name=region][autofocus]`, true)
+	exists(t, p, `input[name=number][autofocus]`, false)
 	p = b.post("/enroll", url.Values{"region": {"GB"}, "number": {"07400 123456"}})
 	mustStatus(t, p, http.StatusOK)
 	contains(t, p, "main", "United Kingdom")

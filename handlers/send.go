@@ -77,8 +77,8 @@ func (a *app) codeToCurrentPhone(c echo.Context, s *session.State, kind string) 
 
 // renderPhone shows the country and number form.
 func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, number string, errs views.Errors) error {
-	// A country codes can't go to is never preselected: its option is
-	// disabled, so the form would send no country at all.
+	// Only the countries codes can go to are offered, so one that can't
+	// is never preselected.
 	if region == "" || !a.policy.Allows(region) {
 		region = phone.DefaultRegion(c.Request().Header.Get("Accept-Language"), a.region, a.policy)
 	}
@@ -90,8 +90,11 @@ func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, num
 		Errors:  errs,
 	}
 	for _, ct := range phone.Countries() {
+		if !a.policy.Allows(ct.Region) {
+			continue
+		}
 		v.Countries = append(v.Countries, views.Country{
-			Region: ct.Region, Name: ct.Name, DialCode: ct.DialCode, Example: ct.Example, Allowed: a.policy.Allows(ct.Region),
+			Region: ct.Region, Name: ct.Name, DialCode: ct.DialCode, Example: ct.Example,
 		})
 		if ct.Region == region {
 			v.Example = ct.Example

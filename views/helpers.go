@@ -133,14 +133,6 @@ func countryLabel(c Country) string {
 	return c.Name + " (" + c.DialCode + ")"
 }
 
-func hasUnavailable(cs []Country) bool {
-	for _, c := range cs {
-		if !c.Allowed {
-			return true
-		}
-	}
-	return false
-}
 
 // groupsOfFour writes an authenticator key as "ABCD EFGH …", for typing in.
 func groupsOfFour(secret string) string {

@@ -113,13 +113,13 @@ const (
 	PurposeLoginReset = "login-reset"
 )
 
-// Country is one option of the country picker.
+// Country is one option of the country picker: a country codes can be
+// texted to (the SMS_COUNTRIES policy); the others are not offered.
 type Country struct {
 	Region   string // "GB"
 	Name     string // "United Kingdom"
 	DialCode string // "+44"
 	Example  string // national example mobile number, for the placeholder
-	Allowed  bool   // SMS to this country is enabled
 }
 
 // PhonePage collects a country and a national number.
