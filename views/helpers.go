@@ -133,7 +133,6 @@ func countryLabel(c Country) string {
 	return c.Name + " (" + c.DialCode + ")"
 }
 
-
 // groupsOfFour writes an authenticator key as "ABCD EFGH …", for typing in.
 func groupsOfFour(secret string) string {
 	var groups []string
