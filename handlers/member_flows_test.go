@@ -132,6 +132,12 @@ func TestResendCooldownAndExpiry(t *testing.T) {
 	p = b.post("/verify/resend", nil)
 	mustStatus(t, p, http.StatusOK)
 	contains(t, p, "main", "You can ask for a new code in")
+	// Asking too early is no error with the code: a neutral notice, once.
+	contains(t, p, `main [role=status]`, "too soon for a new code")
+	exists(t, p, `[aria-invalid=true], .mfa-alert-error, #error-summary, .mfa-field-error`, false)
+	if strings.Contains(text(p, "main"), "Error:") {
+		t.Fatalf("asking too early shown as an error:\n%s", p.body)
+	}
 	if len(e.emu.Outbox()) != before {
 		t.Fatal("a code was sent during the cooldown")
 	}

@@ -203,8 +203,9 @@ func (a *app) verifyResend(c echo.Context) error {
 		return redirectTo("/verify")
 	}
 	if wait := s.Flow.ResendAfter.Sub(a.now()); wait > 0 {
+		// Not a mistake with the code: a plain notice, and the code form as it was.
 		v := a.codePage(c, s, f)
-		v.Errors = views.Errors{{Field: "code", Message: fmt.Sprintf("You can ask for a new code in %d s.", v.ResendIn)}}
+		v.Notice = fmt.Sprintf("It's too soon for a new code. The code we sent still works; you can ask for a new one in %d seconds.", v.ResendIn)
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
 	if err := a.takeFlow(c.Request().Context(), s); err != nil {
