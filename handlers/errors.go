@@ -41,7 +41,7 @@ func (e *pageError) Unwrap() error { return e.err }
 var errCSRF = &pageError{
 	status:         http.StatusForbidden,
 	heading:        "This form has expired",
-	message:        "For your security, forms stop working after a while or when opened in another tab. Reload the page and try again.",
+	message:        "We couldn't accept what you sent: the page it came from was open too long, was opened in another tab, or was from before you logged in or out. For your security, forms only work for a while. Go back, reload the page, and send the form again.",
 	nothingChanged: true,
 }
 

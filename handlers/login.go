@@ -73,6 +73,7 @@ func (a *app) loginSend(c echo.Context) error {
 		v.Errors = append(v.Errors, views.FieldError{Field: "organization", Message: "Enter your organization's short name, like acme (letters, digits, dashes)."})
 	}
 	if len(v.Errors) > 0 {
+		v.Problem = true
 		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
 	}
 	if err := a.allow(c, "sign-in e-mails",
@@ -218,7 +219,7 @@ func (a *app) linkProblem(c echo.Context, notice string) error {
 	s := a.session(c)
 	v := a.loginPage(c, s)
 	v.Notice = notice
-	v.Title = "Sign-in link problem"
+	v.Title, v.Heading, v.Problem = "Sign-in link problem", "Sign-in link problem", true
 	return a.render(c, http.StatusBadRequest, v.Page, views.LoginContent(v))
 }
 

@@ -89,6 +89,7 @@ func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, num
 		Number:  number,
 		Errors:  errs,
 	}
+	v.Problem = len(errs) > 0
 	for _, ct := range phone.Countries() {
 		if !a.policy.Allows(ct.Region) {
 			continue

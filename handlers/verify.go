@@ -55,7 +55,7 @@ func (a *app) codePage(c echo.Context, s *session.State, f flow) views.CodePage 
 	fs := s.Flow
 	now := a.now()
 	v := views.CodePage{
-		Page:             a.page(c, "Enter your code", s),
+		Page:             a.page(c, views.CodeTitle(f.code, flowMethod(s, f)), s),
 		Kind:             f.code,
 		Method:           flowMethod(s, f),
 		SubmitLabel:      f.submit,
@@ -108,11 +108,11 @@ func (a *app) verifyCode(c echo.Context) error {
 	v := a.codePage(c, s, f)
 	code, ok := normalizeCode(v.Method, c.FormValue("code"))
 	if !ok {
-		v.Errors = views.Errors{{Field: "code", Message: badShape(v.Method)}}
+		v.Errors, v.Problem = views.Errors{{Field: "code", Message: badShape(v.Method)}}, true
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
 	if v.Expired {
-		v.Errors = views.Errors{{Field: "code", Message: "This code has expired. Ask for a new one below."}}
+		v.Errors, v.Problem = views.Errors{{Field: "code", Message: "This code has expired. Ask for a new one below."}}, true
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
 	// This step may run once: a replayed cookie, or another tab that got
@@ -190,6 +190,7 @@ func (a *app) codeRefused(c echo.Context, s *session.State, v views.CodePage, er
 	if v.Errors == nil && !v.Locked {
 		return withRetry(err, "/verify", "Back to the code")
 	}
+	v.Problem = true
 	return a.render(c, status, v.Page, views.CodeContent(v))
 }
 

@@ -28,6 +28,9 @@ var htmxConfigMeta = templ.Raw(`<meta name="htmx-config" content="` + html.Escap
 // documentTitle is the text of <title>. Inside a host site the product
 // name would be a stranger's, so the page's own title stands alone.
 func documentTitle(p Page) string {
+	if p.Problem {
+		p.Title = "Error: " + p.Title
+	}
 	switch {
 	case p.HostManaged:
 		return p.Title
@@ -141,6 +144,28 @@ func groupsOfFour(secret string) string {
 		secret = secret[4:]
 	}
 	return strings.Join(append(groups, secret), " ")
+}
+
+// CodeTitle is the code page's title for each flow and method: the task
+// first, so each step's title is its own.
+func CodeTitle(kind, method string) string {
+	switch kind {
+	case CodeLogin:
+		return "Log in: " + strings.ToLower(codeHeading(kind, method)[:1]) + codeHeading(kind, method)[1:]
+	case CodeEnroll, CodeTOTPEnroll:
+		return codeHeading(kind, method)
+	case CodeStepUp:
+		return "Change your phone: confirm it's you"
+	case CodeUnenroll:
+		return "Turn off two-step verification: confirm it's you"
+	case CodeTOTPStepUp:
+		return "Add an authenticator app: confirm it's you"
+	case CodeTOTPRemove:
+		return "Remove your authenticator app: confirm it's you"
+	case CodeRecoveryRotate:
+		return "New recovery codes: confirm it's you"
+	}
+	return codeHeading(kind, method)
 }
 
 // codeHeading is the code page's heading for each flow and method.

@@ -7,7 +7,10 @@ import "strings"
 
 // Page is what every full page needs.
 type Page struct {
-	Title     string // the page's own title; the layout appends "· mfaportal"
+	Title string // the page's own title; the layout appends "· mfaportal"
+	// Problem: the page shows an error (a form with mistakes, a refused
+	// step), and its title says so first.
+	Problem   bool
 	BasePath  string // where the app is mounted, "" or "/settings/security"; no trailing slash
 	CSRFToken string // hidden _csrf field of every form
 	Static    func(name string) string
@@ -94,6 +97,7 @@ type LoginPage struct {
 	AskOrg       bool
 	Errors       Errors
 	Notice       string // e.g. "That link has expired. Ask for a new one below."
+	Heading      string // "" for "Log in"
 }
 
 // LoginSentPage says the magic link is on its way.
