@@ -100,6 +100,9 @@ func (a *app) adminMembers(c echo.Context) error {
 	}
 	if !slices.Contains([]string{views.AdminFilterMFAOn, views.AdminFilterMFAOff, views.AdminFilterUnverified,
 		views.AdminFilterApp, views.AdminFilterSMS, views.AdminFilterNoMethod}, v.Filter) {
+		if v.Filter != "" && v.Filter != views.AdminFilterAll {
+			v.FilterHint = "There is no such filter, so all members are shown. Choose one from “Show”."
+		}
 		v.Filter = views.AdminFilterAll
 	}
 	v.ActionURL = v.URL("/admin")
@@ -425,7 +428,7 @@ func matchesFilter(m stytchclient.Member, filter string) bool {
 	return true
 }
 
-// mfaSummary is "38 of 52 members have MFA on".
+// mfaSummary is "38 of 52 members have two-step verification on".
 func mfaSummary(members []stytchclient.Member, search string) string {
 	on := 0
 	for _, m := range members {
@@ -445,9 +448,9 @@ func mfaSummary(members []stytchclient.Member, search string) string {
 		return "Your organization has no members."
 	case 1:
 		who = strings.Replace(who, "members", "member", 1)
-		return fmt.Sprintf("%d of 1 %s has MFA on", on, who)
+		return fmt.Sprintf("%d of 1 %s has two-step verification on", on, who)
 	}
-	return fmt.Sprintf("%d of %d %s have MFA on", on, len(members), who)
+	return fmt.Sprintf("%d of %d %s have two-step verification on", on, len(members), who)
 }
 
 // The paging cursor is opaque to people: base64 of the offset into the

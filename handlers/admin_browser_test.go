@@ -22,7 +22,7 @@ func TestBrowserAdminReset(t *testing.T) {
 		c.click(`#mfa-header a[href="/admin"]`, `#mfa-members table`)
 		c.path("/admin")
 		c.contains("main h1", "Members of Acme Inc")
-		c.contains("#mfa-members .mfa-summary", "of 3 members have MFA on")
+		c.contains("#mfa-members .mfa-summary", "of 3 members have two-step verification on")
 		c.shot("admin-list")
 
 		// Filtering swaps the table (htmx) or loads the page (no JavaScript).

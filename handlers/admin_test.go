@@ -158,7 +158,7 @@ func TestAdminListsMembers(t *testing.T) {
 		t.Fatalf("Initech has %d members", len(all))
 	}
 	on := len(memberIDs(all, func(m stytchclient.Member) bool { return m.MFAEnrolled }))
-	contains(t, p, "#mfa-members .mfa-summary", strconv.Itoa(on)+" of "+strconv.Itoa(len(all))+" members have MFA on")
+	contains(t, p, "#mfa-members .mfa-summary", strconv.Itoa(on)+" of "+strconv.Itoa(len(all))+" members have two-step verification on")
 	contains(t, p, "#mfa-members table caption", "All members")
 	contains(t, p, "nav.mfa-pager", "Showing 1–50 of "+strconv.Itoa(len(all)))
 	if n := p.doc.Find(`#mfa-members table thead th[scope=col]`).Length(); n != 9 { // with the authenticator app
@@ -226,8 +226,8 @@ func TestAdminFilters(t *testing.T) {
 		keep          func(stytchclient.Member) bool
 	}{
 		{"all", "All members", func(stytchclient.Member) bool { return true }},
-		{"mfa-on", "MFA on", func(m stytchclient.Member) bool { return m.MFAEnrolled }},
-		{"mfa-off", "MFA off", func(m stytchclient.Member) bool { return !m.MFAEnrolled }},
+		{"mfa-on", "Two-step verification on", func(m stytchclient.Member) bool { return m.MFAEnrolled }},
+		{"mfa-off", "Two-step verification off", func(m stytchclient.Member) bool { return !m.MFAEnrolled }},
 		{"phone-unverified", "Phone not verified", func(m stytchclient.Member) bool {
 			return m.MFAPhoneNumber != "" && !m.MFAPhoneNumberVerified
 		}},
@@ -240,7 +240,7 @@ func TestAdminFilters(t *testing.T) {
 		contains(t, first, "#mfa-members table caption", tc.label)
 		exists(t, first, `select[name=filter] option[value=`+tc.filter+`][selected]`, true)
 		// The summary counts the whole organization, whatever the filter.
-		contains(t, first, ".mfa-summary", " of "+strconv.Itoa(len(all))+" members have MFA on")
+		contains(t, first, ".mfa-summary", " of "+strconv.Itoa(len(all))+" members have two-step verification on")
 		got, _ := b.listAll(t, "/admin?filter="+tc.filter)
 		sameSet(t, tc.filter, got, want)
 	}
@@ -323,7 +323,7 @@ func TestAdminSearchesByEmail(t *testing.T) {
 		t.Fatalf("seed: %d members match member01", len(want))
 	}
 	sameSet(t, "q=MEMBER01", rowIDs(t, p), want)
-	contains(t, p, ".mfa-summary", "of 10 members whose e-mail contains “MEMBER01” have MFA on")
+	contains(t, p, ".mfa-summary", "of 10 members whose e-mail contains “MEMBER01” have two-step verification on")
 	exists(t, p, `input[name=q][value=MEMBER01]`, true)
 	exists(t, p, `a[href="/admin"]:contains("Clear search")`, true)
 	if got := e.emu.Calls()["POST /v1/b2b/organizations/members/search"] - calls; got != 1 {

@@ -48,7 +48,7 @@ func (a *app) loginForm(c echo.Context) error {
 	}
 	v := a.loginPage(c, s)
 	if s.Flash != "" {
-		v.Notice, s.Flash = s.Flash, ""
+		v.Status, s.Flash = s.Flash, ""
 		if err := a.save(c, s); err != nil {
 			return err
 		}

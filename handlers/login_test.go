@@ -94,6 +94,7 @@ func sameAnswers(t *testing.T, answers map[string]answer, shown map[string][]str
 		body := csrfValue.ReplaceAllString(p.body, `${1}TOKEN`)
 		for i, s := range shown[name] {
 			body = strings.ReplaceAll(body, ">"+s+"<", fmt.Sprintf(">SHOWN%d<", i))
+			body = strings.ReplaceAll(body, `value="`+s+`"`, fmt.Sprintf(`value="SHOWN%d"`, i)) // "Send a new link" sends them again
 		}
 		h := p.header.Clone()
 		for _, k := range []string{"Set-Cookie", "Date", "X-Request-Id"} {

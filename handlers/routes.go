@@ -46,7 +46,7 @@ func (a *app) handler(opts Options) (http.Handler, error) {
 // health check, which never get a cookie (a static file fetched beside a
 // first page must not mint a second session over the page's).
 func (a *app) sessionless(r *http.Request) bool {
-	return r.URL.Path == a.base+"/healthz" || strings.HasPrefix(r.URL.Path, a.base+"/static/")
+	return r.URL.Path == a.base+"/healthz" || r.URL.Path == a.base+"/favicon.ico" || strings.HasPrefix(r.URL.Path, a.base+"/static/")
 }
 
 // publicOrigin is PublicURL's origin, which may differ from the Host a
@@ -112,6 +112,8 @@ func (a *app) refuse(w http.ResponseWriter, r *http.Request, err error) {
 func (a *app) routes(g *echo.Group) {
 	g.GET("/healthz", a.healthz)
 	g.GET("/static/*", a.serveStatic)
+	// Browsers ask for it on every page; we have none, and say so without a 404.
+	g.GET("/favicon.ico", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 	g.HEAD("/static/*", a.serveStatic)
 
 	// Logging in: e-mail magic link, then the SMS code when MFA applies.

@@ -98,6 +98,7 @@ type LoginPage struct {
 	Errors       Errors
 	Notice       string // e.g. "That link has expired. Ask for a new one below."
 	Heading      string // "" for "Log in"
+	Status       string // where things stand, e.g. "You're logged out."
 }
 
 // LoginSentPage says the magic link is on its way.
@@ -304,6 +305,7 @@ type AdminMembersPage struct {
 	Filter           string // one of the AdminFilter… values
 	Query            string // the e-mail search as typed
 	QueryHint        string // why the search did not run, "" when it did
+	FilterHint       string // the ?filter= was not one we know, so everyone is shown
 	ClearURL         string // the list without the search, "" when no search
 	Summary          string // "38 of 52 members have MFA on"
 	Capped           string // the list stopped at the cap, and what to do; "" when complete
