@@ -55,6 +55,10 @@ func TestBrowserCodePageForEveryone(t *testing.T) {
 			t.Errorf("expiry time without JavaScript %q, want 24-hour UTC", expiry)
 		}
 
+		// A wrong code: the error state is checked too (click runs checkPage).
+		c.typeInto(`input[name=code]`, "000000")
+		c.click(`form[action="/verify"] button[type=submit]`, `#error-summary`)
+		c.do("clear the code", chromedp.Evaluate[chromedp.Void](`document.querySelector("input[name=code]").value = ""`))
 		c.enterCode("+12015550177", `#mfa-status-title`)
 		c.contains(".mfa-flash", "Text message codes are on")
 		if c.js {
@@ -135,7 +139,8 @@ func TestBrowserKeyboard(t *testing.T) {
 	inBothModes(t, func(t *testing.T, c *chrome) {
 		ada := c.e.demo.Organization.Admin
 		c.navigate("/login", `input[name=email]`)
-		c.tabThrough("login", 3)
+		c.click(`main form.mfa-form button[type=submit]`, `#error-summary`) // no e-mail given
+		c.tabThrough("login with an error", 4)
 		c.login(ada, "acme", `#mfa-status-title`)
 		c.tabThrough("settings", 5)
 		c.click(`#mfa-header a[href="/admin"]`, `#mfa-members table`)
