@@ -379,7 +379,7 @@ func TestAdminResetsPhoneAndSignsOut(t *testing.T) {
 	p = admin.get(reset)
 	mustStatus(t, p, http.StatusOK)
 	contains(t, p, "main h1", "Reset the phone of "+erin.Name+" ("+erin.Email+")?")
-	contains(t, p, "main", "+1 •••-•••-0123 is removed")
+	contains(t, p, "main", "phone number +1 •••-•••-0123")
 	contains(t, p, "main", "won't get sign-in codes until they add a new number")
 	contains(t, p, "main", "current sessions stay active unless you also sign them out")
 	exists(t, p, `form[method=post][action="`+reset+`"] input[type=hidden][name=_csrf]`, true)

@@ -212,6 +212,7 @@ func (c *chrome) navigate(target, sel string) {
 			c.t.Fatalf("htmx did not load on %s (err %v)", target, err)
 		}
 	}
+	c.checkPage("page " + c.where())
 }
 
 // click clicks the first element matching sel and waits for next, a
@@ -220,6 +221,7 @@ func (c *chrome) click(sel, next string) {
 	c.t.Helper()
 	c.do("click "+sel+", wait for "+next, chromedp.Click(css(sel)), chromedp.WaitVisible(css(next)))
 	c.sameDocument("after clicking " + sel)
+	c.checkPage("after clicking " + sel + ": " + c.where())
 }
 
 // typeInto types into a field, as a person would.

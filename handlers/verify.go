@@ -64,7 +64,7 @@ func (a *app) codePage(c echo.Context, s *session.State, f flow) views.CodePage 
 	}
 	if v.Method == methodSMS {
 		v.PhoneMasked = phone.Mask(fs.PhoneE164)
-		v.ExpiresAt = fs.CodeExpiresAt.UTC().Format("15:04 UTC")
+		v.ExpiresAt = fs.CodeExpiresAt
 		v.ExpiresAtUnix, v.ResendAtUnix = fs.CodeExpiresAt.Unix(), fs.ResendAfter.Unix()
 		v.Expired = !now.Before(fs.CodeExpiresAt)
 		if wait := fs.ResendAfter.Sub(now); wait > 0 {
@@ -182,7 +182,7 @@ func (a *app) codeRefused(c echo.Context, s *session.State, v views.CodePage, er
 			nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
 	case stytchclient.IsErrorType(err, stytchclient.ErrUserLockLimitReached):
 		v.Locked, status = true, http.StatusTooManyRequests
-		v.LockedUntil = a.now().Add(time.Hour).UTC().Format("15:04 UTC")
+		v.LockedUntil = a.now().Add(time.Hour)
 	}
 	if serr := a.save(c, s); serr != nil {
 		return serr

@@ -1,5 +1,6 @@
-// mfaportal: countdowns from server time, the country picker's example
-// number, and focus after a page change. No dependencies, no eval; works
+// mfaportal: countdowns from server time, times of day in the member's
+// zone, the country picker's example number, and focus and announcements
+// after a page change. No dependencies, no eval; works
 // with or without htmx.
 (function () {
   'use strict';
@@ -18,24 +19,24 @@
     clearTimeout(timer);
     if (!main) return;
     var now = serverNow(main);
+    localTimes(main, now);
     main.querySelectorAll('[data-countdown]').forEach(function (el) {
       // The server refuses an early resend anyway (and the button works
-      // without JavaScript); here it is disabled until the countdown ends.
+      // without JavaScript); here it says it is not yet available but
+      // stays focusable, described by the countdown note.
       var left = Math.ceil(Number(el.getAttribute('data-countdown')) - now);
       var box = el.closest('[data-resend]') || main;
-      box.querySelectorAll('[data-resend] button').forEach(function (b) { b.disabled = left > 0; });
+      box.querySelectorAll('[data-resend] button').forEach(function (b) {
+        if (left > 0) b.setAttribute('aria-disabled', 'true'); else b.removeAttribute('aria-disabled');
+      });
       if (left > 0) { el.textContent = String(left); pending = true; return; }
-      (el.closest('[data-countdown-note]') || el).remove();
+      // The note is a polite live region: this sentence is announced.
+      var note = el.closest('[data-countdown-note]');
+      if (note) note.textContent = 'You can ask for a new code now.'; else el.remove();
     });
     main.querySelectorAll('[data-expires-at]').forEach(function (el) {
       var exp = Number(el.getAttribute('data-expires-at'));
       if (exp > now) {
-        // The server wrote the time in UTC; show it in the browser's own zone.
-        if (!el.mfaLocal) {
-          var at = new Date(Date.now() + (exp - now) * 1000);
-          el.textContent = 'This code expires at ' + at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + '.';
-          el.mfaLocal = true;
-        }
         pending = true;
         return;
       }
@@ -43,6 +44,38 @@
       el.removeAttribute('data-expires-at');
     });
     if (pending) timer = setTimeout(tick, 1000);
+  }
+
+  // Every time of day the server wrote ("16:22 UTC", with the instant in
+  // datetime) is shown the same way: in the browser's zone and format, on
+  // the browser's clock (the instant shifted by the clocks' difference).
+  function localTimes(main, now) {
+    main.querySelectorAll('time[data-local-time]').forEach(function (el) {
+      var at = Date.parse(el.getAttribute('datetime'));
+      if (el.mfaLocal || isNaN(at)) return;
+      var local = new Date(Date.now() + (at / 1000 - now) * 1000);
+      el.textContent = local.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+      el.mfaLocal = true;
+    });
+  }
+
+  // A resend button that is not available yet does nothing.
+  document.addEventListener('click', function (e) {
+    var b = e.target.closest && e.target.closest('button[aria-disabled="true"]');
+    if (b) { e.preventDefault(); e.stopPropagation(); }
+  }, true);
+
+  // Swapped-in content brings its own role=status elements, which screen
+  // readers do not announce: #mfa-announce, there from the first page load,
+  // says the messages again.
+  function announce(sel) {
+    var region = document.getElementById('mfa-announce');
+    if (!region) return;
+    var text = Array.prototype.map.call(document.querySelectorAll(sel), function (el) {
+      return el.textContent.replace(/\s+/g, ' ').trim();
+    }).filter(Boolean).join(' ');
+    region.textContent = '';
+    if (text) setTimeout(function () { region.textContent = text; }, 150);
   }
 
   // The number's placeholder and hint follow the selected country.
@@ -64,13 +97,17 @@
     var target = document.getElementById('error-summary') ||
       (swapped && (document.querySelector('#main [autofocus]') || document.querySelector('#main h1')));
     if (target) target.focus();
+    if (swapped) announce('#main .mfa-flash, #main .mfa-alert[role="status"]');
   }
 
   document.addEventListener('htmx:afterSettle', function (e) {
     if (e.target && e.target.id === 'main') settle(true);
     // A filtered or paged member table: focus the new results, so screen
     // readers and keyboards start there.
-    if (e.target && e.target.id === 'mfa-members') e.target.focus();
+    if (e.target && e.target.id === 'mfa-members') {
+      e.target.focus();
+      announce('#mfa-members .mfa-summary, #mfa-members .mfa-caption-detail, #mfa-members .mfa-note');
+    }
   });
   settle(false);
 })();

@@ -3,7 +3,10 @@
 // this file and never reach into the web framework.
 package views
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Page is what every full page needs.
 type Page struct {
@@ -193,14 +196,14 @@ type CodePage struct {
 	ResendURL    string
 	CancelURL    string // "" when there is nothing to cancel
 	// Server-time facts, so reloads cannot cheat them.
-	ResendIn         int    // seconds until a new code may be asked for; 0 = now
-	ExpiresAt        string // "14:05" in the member's view of time
-	ExpiresAtUnix    int64  // for the countdown script
+	ResendIn         int       // seconds until a new code may be asked for; 0 = now
+	ExpiresAt        time.Time // shown by clockTime
+	ExpiresAtUnix    int64     // for the countdown script
 	ResendAtUnix     int64
-	Expired          bool // the code has expired: only "send a new code" makes sense
-	Locked           bool // too many wrong codes: no form, explain and offer the way out
-	LockedUntil      string
-	Notice           string // e.g. "We sent a new code."
+	Expired          bool      // the code has expired: only "send a new code" makes sense
+	Locked           bool      // too many wrong codes: no form, explain and offer the way out
+	LockedUntil      time.Time // shown by clockTime
+	Notice           string    // e.g. "We sent a new code."
 	SubmitLabel      string
 	StateNote        string // where the account stands, e.g. "Your current phone is still active."
 	AutoSentByStytch bool   // login: Stytch sent the code when the link was opened

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
@@ -496,7 +497,7 @@ func sampleCode(p Page) CodePage {
 		ResendURL:     p.URL("/verify/resend"),
 		CancelURL:     p.URL("/verify/cancel"),
 		ResendIn:      30,
-		ExpiresAt:     "14:05",
+		ExpiresAt:     time.Unix(1_700_000_120, 0),
 		ExpiresAtUnix: 1_700_000_120,
 		ResendAtUnix:  1_700_000_030,
 		SubmitLabel:   "Turn on",
@@ -522,11 +523,14 @@ func TestCode(t *testing.T) {
 	if got := strings.TrimSpace(doc.Find(`label[for="f-code"]`).Text()); got != "6-digit code" {
 		t.Errorf("label %q", got)
 	}
-	main := doc.Find("main").Text()
-	for _, want := range []string{"Confirm your phone", "We sent a 6-digit code to +44 •••• ••••56.", v.StateNote, "This code expires at 14:05."} {
+	main := seenText(doc.Find("main"))
+	for _, want := range []string{"Confirm your phone", "We sent a 6-digit code to +44 •••• ••••56.", v.StateNote, "This code expires at 22:15 UTC."} {
 		if !strings.Contains(main, want) {
 			t.Errorf("missing %q", want)
 		}
+	}
+	if got := attr(doc.Find("#code-expiry time[data-local-time]"), "datetime"); got != "2023-11-14T22:15:20Z" {
+		t.Errorf("expiry time datetime %q", got)
 	}
 	if attr(doc.Find("[data-expires-at]"), "data-expires-at") != "1700000120" {
 		t.Error("data-expires-at")
@@ -580,12 +584,15 @@ func TestCode(t *testing.T) {
 	})
 	t.Run("locked", func(t *testing.T) {
 		v := sampleCode(p)
-		v.Kind, v.Locked, v.LockedUntil = CodeStepUp, true, "15:05"
+		v.Kind, v.Locked, v.LockedUntil = CodeStepUp, true, time.Unix(1_700_003_600, 0)
 		doc := renderPage(t, p, CodeContent(v))
 		mustNotFind(t, doc, `input[name="code"]`)
 		mustNotFind(t, doc, `form[action$="/verify/resend"]`)
-		if !strings.Contains(doc.Find("main").Text(), "Too many wrong codes. For your security, codes are blocked until 15:05. Nothing was changed.") {
+		if !strings.Contains(doc.Find("main").Text(), "Too many wrong codes. For your security, codes are blocked until 23:13 UTC. Nothing was changed.") {
 			t.Error("lock text")
+		}
+		if got := attr(doc.Find(`main time[data-local-time]`), "datetime"); got != "2023-11-14T23:13:20Z" {
+			t.Errorf("lock time datetime %q", got)
 		}
 		if got := strings.TrimSpace(doc.Find(`form[action$="/verify/cancel"] button`).Text()); got != "Cancel — keep my current phone" {
 			t.Errorf("cancel %q", got)
@@ -598,7 +605,7 @@ func TestCode(t *testing.T) {
 		v := sampleCode(p)
 		v.Kind, v.AutoSentByStytch = CodeLogin, true
 		doc := renderPage(t, p, CodeContent(v))
-		if !strings.Contains(doc.Find("main").Text(), "We texted a 6-digit code to +44 •••• ••••56 when you opened the link.") {
+		if !strings.Contains(seenText(doc.Find("main")), "We texted a 6-digit code to +44 •••• ••••56 when you opened the link.") {
 			t.Error("auto-sent intro")
 		}
 	})
