@@ -32,6 +32,9 @@ type actions struct {
 	// would otherwise have it.
 	UnenrollBlocked string
 	Reset           bool // an admin deletes the member's phone
+	// RemovePhone: the member deletes a phone that text message codes
+	// are not using (codes off, or on only through the app).
+	RemovePhone bool
 
 	AddApp    bool // set up an authenticator app: there is no confirmed one
 	RemoveApp bool // remove the app (after a fresh second factor)
@@ -56,16 +59,22 @@ const appKeepsMFAOn = "Your authenticator app also protects your login. To stop 
 // neither turned off nor "turned on"; the phone can still be changed, and
 // the app removed while a confirmed phone remains. Stytch's mfa_enrolled
 // covers every method, so turning text message codes off is offered only
-// to a member without an app.
+// to a member without an app. Text message codes are on when the phone is
+// confirmed and login asks for a code (mfa_enrolled, or REQUIRED_FOR_ALL);
+// a phone they are not on for (codes off, or enrolled only through the
+// app) may be removed.
 func allowedActions(m mfaState) actions {
 	confirmed := m.Phone != "" && m.PhoneVerified
 	required := m.Policy == stytchclient.MFAPolicyRequiredForAll
+	codesOn := confirmed && (m.Enrolled || required)
 	a := actions{
 		Enroll:   !confirmed,
 		Replace:  confirmed,
 		TurnOn:   confirmed && !m.Enrolled && !required,
 		Unenroll: confirmed && m.Enrolled && !required && !m.App,
 		Reset:    m.Phone != "",
+
+		RemovePhone: m.Phone != "" && !codesOn,
 
 		AddApp:         !m.App,
 		RemoveApp:      m.App && (confirmed || !required),

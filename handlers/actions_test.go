@@ -26,7 +26,7 @@ func TestAllowedActions(t *testing.T) {
 	type want struct {
 		enroll, turnOn, replace, unenroll, blocked, reset     bool
 		addApp, removeApp, appBlocked, appDefault, smsDefault bool
-		rotate, resetApp                                      bool
+		rotate, resetApp, removePhone                         bool
 	}
 	const optional, required = stytchclient.MFAPolicyOptional, stytchclient.MFAPolicyRequiredForAll
 	tests := []struct {
@@ -35,9 +35,9 @@ func TestAllowedActions(t *testing.T) {
 	}{
 		{"no phone", optional, want{enroll: true, addApp: true}},
 		{"no phone", required, want{enroll: true, addApp: true}},
-		{"phone texted, not confirmed", optional, want{enroll: true, reset: true, addApp: true}},
-		{"phone texted, not confirmed", required, want{enroll: true, reset: true, addApp: true}},
-		{"phone confirmed, codes off", optional, want{turnOn: true, replace: true, reset: true, addApp: true}},
+		{"phone texted, not confirmed", optional, want{enroll: true, reset: true, addApp: true, removePhone: true}},
+		{"phone texted, not confirmed", required, want{enroll: true, reset: true, addApp: true, removePhone: true}},
+		{"phone confirmed, codes off", optional, want{turnOn: true, replace: true, reset: true, addApp: true, removePhone: true}},
 		{"phone confirmed, codes off", required, want{replace: true, blocked: true, reset: true, addApp: true}},
 		{"phone confirmed, codes on", optional, want{replace: true, unenroll: true, reset: true, addApp: true}},
 		{"phone confirmed, codes on", required, want{replace: true, blocked: true, reset: true, addApp: true}},
@@ -49,8 +49,8 @@ func TestAllowedActions(t *testing.T) {
 		{"app and phone, phone first", required, want{replace: true, blocked: true, reset: true, removeApp: true, appDefault: true, rotate: true, resetApp: true}},
 		{"app and phone, app first", optional, want{replace: true, blocked: true, reset: true, removeApp: true, smsDefault: true, rotate: true, resetApp: true}},
 		{"app and phone, app first", required, want{replace: true, blocked: true, reset: true, removeApp: true, smsDefault: true, rotate: true, resetApp: true}},
-		{"app, phone texted only", optional, want{enroll: true, reset: true, removeApp: true, rotate: true, resetApp: true}},
-		{"app, phone texted only", required, want{enroll: true, reset: true, appBlocked: true, rotate: true, resetApp: true}},
+		{"app, phone texted only", optional, want{enroll: true, reset: true, removeApp: true, rotate: true, resetApp: true, removePhone: true}},
+		{"app, phone texted only", required, want{enroll: true, reset: true, appBlocked: true, rotate: true, resetApp: true, removePhone: true}},
 	}
 	seen := map[string]int{}
 	for _, tt := range tests {
@@ -59,7 +59,7 @@ func TestAllowedActions(t *testing.T) {
 		got := allowedActions(m)
 		g := want{got.Enroll, got.TurnOn, got.Replace, got.Unenroll, got.UnenrollBlocked != "", got.Reset,
 			got.AddApp, got.RemoveApp, got.RemoveAppBlocked != "", got.AppDefault, got.SMSDefault,
-			got.RotateRecovery, got.ResetApp}
+			got.RotateRecovery, got.ResetApp, got.RemovePhone}
 		if g != tt.want {
 			t.Errorf("%s, %s:\n got %+v\nwant %+v", tt.state, tt.policy, g, tt.want)
 		}
