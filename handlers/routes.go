@@ -141,6 +141,8 @@ func (a *app) routes(g *echo.Group) {
 	g.POST("/replace", a.replaceStart)
 	g.GET("/unenroll", a.unenrollConfirm)
 	g.POST("/unenroll", a.unenrollStart)
+	g.GET("/phone/remove", a.phoneRemoveConfirm)
+	g.POST("/phone/remove", a.phoneRemove)
 	g.POST("/mfa/default", a.setDefaultMethod)
 
 	// The authenticator app and its recovery codes.

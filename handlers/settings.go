@@ -37,6 +37,7 @@ func (a *app) settings(c echo.Context) error {
 	}
 	acts := allowedActions(profileState(p))
 	v.CanEnroll, v.CanReplace, v.CanTurnOn, v.CanUnenroll = acts.Enroll, acts.Replace, acts.TurnOn, acts.Unenroll
+	v.CanRemovePhone = acts.RemovePhone
 	v.PendingSetup = acts.Enroll && !p.TOTP && (p.MFAEnrolled || inFlow(s, flowReplace) || v.RequiredByOrg)
 	switch acts.UnenrollBlocked {
 	case "":

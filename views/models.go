@@ -224,6 +224,7 @@ type SettingsPage struct {
 	CanReplace       bool
 	CanUnenroll      bool
 	CanTurnOn        bool   // a verified phone is set but MFA is off
+	CanRemovePhone   bool   // a phone is set that text message codes are not on for
 	UnenrollBlocked  string // why turning MFA off is not offered, "" when it is
 	// SMSOn: login may text a code (mfa_enrolled, and the phone is what
 	// it applies to).
@@ -244,10 +245,15 @@ type SettingsPage struct {
 	BackLabel        string // "Back to Acme Portal"
 }
 
-// ConfirmPage explains an action before it starts (replace, unenroll).
+// ConfirmRemovePhone is the ConfirmPage kind for removing a phone that
+// text message codes are not on for: no code, the POST removes it.
+const ConfirmRemovePhone = "remove-phone"
+
+// ConfirmPage explains an action before it starts (replace, unenroll,
+// removing an unused phone).
 type ConfirmPage struct {
 	Page
-	Kind        string // CodeStepUp or CodeUnenroll
+	Kind        string // CodeStepUp, CodeUnenroll or ConfirmRemovePhone
 	PhoneMasked string
 	ActionURL   string
 	CancelURL   string

@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaportal/mfaportal/phone"
+	"github.com/mfaportal/mfaportal/views"
+)
+
+// Removing a phone that text message codes are not on for: a member who
+// turned codes off (or has them only through the app) keeps the number on
+// their account until they remove it here. The phone is not protecting
+// their logins, so no code is asked for.
+
+// phoneRemoveConfirm asks before the phone is removed.
+func (a *app) phoneRemoveConfirm(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if !allowedActions(profileState(s.Profile)).RemovePhone {
+		return redirectTo("/")
+	}
+	v := views.ConfirmPage{
+		Page:        a.page(c, "Remove your phone number", s),
+		Kind:        views.ConfirmRemovePhone,
+		PhoneMasked: phone.Mask(s.Profile.Phone),
+	}
+	v.ActionURL, v.CancelURL = v.URL("/phone/remove"), v.URL("/")
+	return a.render(c, http.StatusOK, v.Page, views.ConfirmContent(v))
+}
+
+// phoneRemove deletes the phone with the member's own session (Stytch's
+// RBAC applies). What decides is Stytch's record now, never the cookie's
+// copy: codes turned back on elsewhere keep the phone.
+func (a *app) phoneRemove(c echo.Context) error {
+	s, err := a.requireMember(c)
+	if err != nil {
+		return err
+	}
+	if !allowedActions(profileState(s.Profile)).RemovePhone {
+		return redirectTo("/")
+	}
+	ctx := c.Request().Context()
+	cur, err := a.stytch.GetMember(ctx, s.OrganizationID, s.MemberID)
+	if err != nil {
+		return withRetry(err, "/phone/remove", "Try again")
+	}
+	now := memberState(cur.Member)
+	now.Policy = cur.Organization.MFAPolicy
+	if !allowedActions(now).RemovePhone {
+		setProfile(s, cur.Member, cur.Organization, adminRoles(s))
+		if cur.Member.MFAPhoneNumber != "" {
+			s.Flash = "Text message codes are on for this phone, so it was not removed."
+		}
+		return a.saveAndRedirect(c, s, "/")
+	}
+	res, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s))
+	if err != nil {
+		return withRetry(err, "/phone/remove", "Try again")
+	}
+	a.audit(c, s, "delete_mfa_phone", stytchRequestID(res.RequestID))
+	setProfile(s, res.Member, res.Organization, adminRoles(s))
+	s.Flash = "Your phone number was removed."
+	return a.saveAndRedirect(c, s, "/")
+}
