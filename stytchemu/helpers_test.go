@@ -104,7 +104,6 @@ func (v *env) notStytch() opt {
 
 func withHeader(k, v string) opt            { return func(r *http.Request) { r.Header.Set(k, v) } }
 func basic(user, pass string) opt           { return func(r *http.Request) { r.SetBasicAuth(user, pass) } }
-func (v *env) path(format string) string    { return v.srv.URL + format }
 func (v *env) orgAcme() stytchemu.DemoOrg   { return v.demo.Organization }
 func (v *env) orgGlobex() stytchemu.DemoOrg { return v.demo.Required }
 

@@ -53,13 +53,6 @@ func (e *Emulator) newOrg(s orgSettings) (*stytchclient.Organization, *apiError)
 	return o, nil
 }
 
-// addOrg stores an organization with Stytch's defaults.
-func (e *Emulator) addOrg(name, slug, policy string) *stytchclient.Organization {
-	o := e.orgRecord(name, slug, policy)
-	e.st.orgs = append(e.st.orgs, o)
-	return o
-}
-
 // orgRecord is a new organization with Stytch's defaults, not stored yet.
 func (e *Emulator) orgRecord(name, slug, policy string) *stytchclient.Organization {
 	now := ts(e.Now())
