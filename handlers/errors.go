@@ -104,7 +104,8 @@ func (a *app) handleError(err error, c echo.Context) {
 func describe(err error) *pageError {
 	var pe *pageError
 	if errors.As(err, &pe) {
-		return pe
+		cp := *pe // callers adjust it (withRetry); the shared pages stay as declared
+		return &cp
 	}
 	var se *stytchclient.Error
 	if errors.As(err, &se) {
