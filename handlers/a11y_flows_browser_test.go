@@ -9,6 +9,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/mfaportal/mfaportal/stytchemu"
 )
 
 // The code page for keyboard and screen-reader users: the resend button
@@ -134,7 +136,17 @@ func (c *chrome) tabThrough(page string, wantMin int) {
 	}
 }
 
-// Tab through the login, admin, enroll and code pages.
+// atPhoneWidth runs f with the window as wide as a phone's (375 px).
+func (c *chrome) atPhoneWidth(f func()) {
+	c.t.Helper()
+	c.do("phone width", chromedp.EmulateViewport(375, 740))
+	defer c.do("desktop width", chromedp.EmulateViewport(1280, 900))
+	f()
+}
+
+// Tab through the login, admin, enroll and code pages, at desktop width
+// and, where the layout changes most (admin's stacked rows, the code
+// form), at a phone's.
 func TestBrowserKeyboard(t *testing.T) {
 	inBothModes(t, func(t *testing.T, c *chrome) {
 		ada := c.e.demo.Organization.Admin
@@ -145,10 +157,43 @@ func TestBrowserKeyboard(t *testing.T) {
 		c.tabThrough("settings", 5)
 		c.click(`#mfa-header a[href="/admin"]`, `#mfa-members table`)
 		c.tabThrough("admin", 8)
+		c.atPhoneWidth(func() { c.tabThrough("admin at 375 px", 8) })
 		c.navigate("/enroll", `input[name=number]`)
 		c.tabThrough("enroll", 5)
 		c.typeInto(`input[name=number]`, "201 555 0188")
 		c.click(`form[action="/enroll"] button[type=submit]`, `input[name=code]`)
 		c.tabThrough("code", 5)
+		c.atPhoneWidth(func() { c.tabThrough("code at 375 px", 5) })
+	})
+}
+
+// The error pages a member can meet, checked like every other page state
+// (axe at both widths, no sideways scroll at 320 px): not found, a form
+// whose token no longer holds, and Stytch not answering.
+func TestBrowserErrorPages(t *testing.T) {
+	inBothModes(t, func(t *testing.T, c *chrome) {
+		c.expectStatus(404, "/no-such-page")
+		c.expectStatus(403, "/enroll")
+		c.expectStatus(503, "/enroll")
+		c.navigate("/no-such-page", `main h1`)
+		c.contains("main h1", "Page not found")
+
+		c.login(c.e.demo.Organization.Member, "acme", `#mfa-status-title`)
+		c.click(`main a[href="/enroll"]`, `input[name=number]`)
+		c.typeInto(`input[name=number]`, "201 555 0177")
+		c.do("spoil the form's token", chromedp.Evaluate[chromedp.Void](
+			`document.querySelectorAll('input[name=_csrf]').forEach(function (i) { i.value = 'x' });
+			 document.querySelectorAll('[hx-headers]').forEach(function (el) { el.setAttribute('hx-headers', '{"X-CSRF-Token":"x"}') })`))
+		c.click(`form[action="/enroll"] button[type=submit]`, `main .mfa-reference`)
+		c.contains("main h1", "This form has expired")
+		if c.count(`input[name=code]`) != 0 {
+			t.Fatal("a form with a spoilt token still reached the code step")
+		}
+
+		c.navigate("/enroll", `input[name=number]`)
+		c.e.emu.AddFault(stytchemu.Fault{Path: "/v1/b2b/otps/sms/send", Status: 503, ErrorType: "internal_server_error"})
+		c.typeInto(`input[name=number]`, "201 555 0177")
+		c.click(`form[action="/enroll"] button[type=submit]`, `main .mfa-reference`)
+		c.contains("main", "Nothing was changed")
 	})
 }

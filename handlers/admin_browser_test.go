@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -24,6 +25,7 @@ func TestBrowserAdminReset(t *testing.T) {
 		c.contains("main h1", "Members of Acme Inc")
 		c.contains("#mfa-members .mfa-summary", "of 3 members have two-step verification on")
 		c.shot("admin-list")
+		c.filterAligned()
 
 		// Filtering swaps the table (htmx) or loads the page (no JavaScript).
 		c.do("choose MFA on", chromedp.SetValue(css(`#f-filter`), "mfa-on"))
@@ -54,4 +56,19 @@ func TestBrowserAdminReset(t *testing.T) {
 			t.Fatal("Erin still has a reset link")
 		}
 	})
+}
+
+// filterAligned checks, at desktop width, that the filter's labels share a
+// line, and so do its select and search box.
+func (c *chrome) filterAligned() {
+	c.t.Helper()
+	tops, err := chromedp.Run(c.ctx, chromedp.Evaluate[[]float64](`['label[for=f-filter]', 'label[for=f-q]', '#f-filter', '#f-q'].map(function (s) {
+  return document.querySelector(s).getBoundingClientRect().top;
+})`))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if math.Abs(tops[0]-tops[1]) > 1 || math.Abs(tops[2]-tops[3]) > 1 {
+		c.t.Errorf("admin filter: label tops %.0f and %.0f, control tops %.0f and %.0f; want each pair on one line", tops[0], tops[1], tops[2], tops[3])
+	}
 }

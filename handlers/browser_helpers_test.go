@@ -108,6 +108,26 @@ type chrome struct {
 	mu       sync.Mutex
 	requests []seenRequest
 	problems []string // uncaught exceptions, CSP violations
+	expected []string // "status of N (…) URL" failures a test asked for (expectStatus)
+}
+
+// expectStatus tells the observer that the next answer from path with
+// status is the page under test, not a problem.
+func (c *chrome) expectStatus(status int, path string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.expected = append(c.expected, fmt.Sprintf("status of %d %s", status, c.base+path))
+}
+
+// wanted reports whether a console error is one expectStatus announced.
+func (c *chrome) wanted(text, url string) bool {
+	for _, e := range c.expected {
+		status, u, _ := strings.Cut(e, " "+c.base)
+		if strings.Contains(text, status) && url == c.base+u {
+			return true
+		}
+	}
+	return false
 }
 
 type seenRequest struct {
@@ -178,6 +198,10 @@ func (c *chrome) observe(ev any) {
 		if ev.Entry.Source == log.EntrySourceSecurity ||
 			ev.Entry.Level == log.EntryLevelError && !strings.Contains(ev.Entry.URL, "favicon") {
 			c.mu.Lock()
+			if c.wanted(ev.Entry.Text, ev.Entry.URL) {
+				c.mu.Unlock()
+				return
+			}
 			c.problems = append(c.problems, fmt.Sprintf("console %s/%s: %s %s", ev.Entry.Source, ev.Entry.Level, ev.Entry.Text, ev.Entry.URL))
 			c.mu.Unlock()
 		}
