@@ -1,22 +1,22 @@
 package handlers
 
 import (
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 )
 
 // mfaState is what decides which MFA actions apply to a member.
 type mfaState struct {
 	Phone         string // the MFA phone, E.164; "" for none
 	PhoneVerified bool
-	Enrolled      bool   // Stytch's mfa_enrolled
-	Policy        string // the organization's mfa_policy
-	App           bool   // a confirmed authenticator app (totp_registration_id)
-	Default       string // Stytch's default_mfa_method: sms_otp, totp or ""
+	Enrolled      bool   // login asks for a second step (Stytch's mfa_enrolled)
+	Required      bool   // the organization requires a second step of everyone
+	App           bool   // a confirmed authenticator app
+	Default       string // the default method: sms_otp, totp or ""
 }
 
 func profileState(p *session.Profile) mfaState {
-	return mfaState{Phone: p.Phone, PhoneVerified: p.PhoneVerified, Enrolled: p.MFAEnrolled, Policy: p.MFAPolicy,
+	return mfaState{Phone: p.Phone, PhoneVerified: p.PhoneVerified, Enrolled: p.MFAEnrolled, Required: p.MFARequired,
 		App: p.TOTP, Default: p.DefaultMethod}
 }
 
@@ -65,7 +65,7 @@ const appKeepsMFAOn = "Your authenticator app also protects your login. To stop 
 // app) may be removed.
 func allowedActions(m mfaState) actions {
 	confirmed := m.Phone != "" && m.PhoneVerified
-	required := m.Policy == stytchclient.MFAPolicyRequiredForAll
+	required := m.Required
 	codesOn := confirmed && (m.Enrolled || required)
 	a := actions{
 		Enroll:   !confirmed,
@@ -78,8 +78,8 @@ func allowedActions(m mfaState) actions {
 
 		AddApp:         !m.App,
 		RemoveApp:      m.App && (confirmed || !required),
-		AppDefault:     m.App && m.Default != stytchclient.MFAMethodTOTP,
-		SMSDefault:     m.App && confirmed && m.Default == stytchclient.MFAMethodTOTP,
+		AppDefault:     m.App && m.Default != methodTOTP,
+		SMSDefault:     m.App && confirmed && m.Default == methodTOTP,
 		RotateRecovery: m.App,
 		ResetApp:       m.App,
 	}
@@ -95,10 +95,10 @@ func allowedActions(m mfaState) actions {
 	return a
 }
 
-// memberState is mfaState for a member as Stytch lists them to an admin.
-// The member list does not carry the organization's policy; Reset does
-// not depend on it.
-func memberState(m stytchclient.Member) mfaState {
-	return mfaState{Phone: m.MFAPhoneNumber, PhoneVerified: m.MFAPhoneNumberVerified, Enrolled: m.MFAEnrolled,
-		App: m.TOTPRegistrationID != "", Default: m.DefaultMFAMethod}
+// memberState is mfaState for a member as the backend describes them,
+// in an organization that does (required) or does not require a second
+// step of everyone.
+func memberState(m identity.Member, required bool) mfaState {
+	return mfaState{Phone: m.Phone, PhoneVerified: m.PhoneVerified, Enrolled: m.TextCodes, Required: required,
+		App: m.App, Default: m.DefaultMethod}
 }

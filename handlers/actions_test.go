@@ -28,7 +28,7 @@ func TestAllowedActions(t *testing.T) {
 		addApp, removeApp, appBlocked, appDefault, smsDefault bool
 		rotate, resetApp, removePhone                         bool
 	}
-	const optional, required = stytchclient.MFAPolicyOptional, stytchclient.MFAPolicyRequiredForAll
+	const optional, required = "optional", "required for all"
 	tests := []struct {
 		state, policy string
 		want          want
@@ -55,7 +55,7 @@ func TestAllowedActions(t *testing.T) {
 	seen := map[string]int{}
 	for _, tt := range tests {
 		m := states[tt.state]
-		m.Policy = tt.policy
+		m.Required = tt.policy == required
 		got := allowedActions(m)
 		g := want{got.Enroll, got.TurnOn, got.Replace, got.Unenroll, got.UnenrollBlocked != "", got.Reset,
 			got.AddApp, got.RemoveApp, got.RemoveAppBlocked != "", got.AppDefault, got.SMSDefault,

@@ -15,9 +15,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -124,15 +124,15 @@ func (a *app) adminMembers(c echo.Context) error {
 	if err != nil {
 		return withRetry(err, "/admin", "Try again")
 	}
-	slices.SortFunc(members, func(x, y stytchclient.Member) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(x.EmailAddress), strings.ToLower(y.EmailAddress)), cmp.Compare(x.MemberID, y.MemberID))
+	slices.SortFunc(members, func(x, y identity.Member) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(x.Email), strings.ToLower(y.Email)), cmp.Compare(x.ID, y.ID))
 	})
 	v.Summary = mfaSummary(members, search)
 	if capped {
 		v.Capped = fmt.Sprintf("This list stops at the first %d members of your organization, so the numbers above are for those only. Search by e-mail to find anyone else.", adminMaxMembers)
 	}
 
-	rows := slices.DeleteFunc(members, func(m stytchclient.Member) bool { return !matchesFilter(m, v.Filter) })
+	rows := slices.DeleteFunc(members, func(m identity.Member) bool { return !matchesFilter(m, v.Filter) })
 	from := decodeCursor(c.QueryParam("cursor"), len(rows))
 	to := min(from+adminPageSize, len(rows))
 	for _, m := range rows[from:to] {
@@ -154,61 +154,47 @@ func (a *app) adminMembers(c echo.Context) error {
 // searchOrgMembers fetches the members of the admin's organization whose
 // e-mail contains emailFuzzy ("" for all), at most adminMaxMembers; capped
 // says there were more.
-func (a *app) searchOrgMembers(c echo.Context, s *session.State, emailFuzzy string) (members []stytchclient.Member, capped bool, err error) {
-	req := stytchclient.SearchMembersRequest{OrganizationIDs: []string{s.OrganizationID}, Limit: adminSearchPage}
-	if emailFuzzy != "" {
-		req.Query = &stytchclient.SearchQuery{Operator: "AND", Operands: []stytchclient.SearchOperand{
-			{FilterName: "member_email_fuzzy", FilterValue: emailFuzzy},
-		}}
-	}
+func (a *app) searchOrgMembers(c echo.Context, s *session.State, emailFuzzy string) (members []identity.Member, capped bool, err error) {
+	q := identity.MemberQuery{EmailContains: emailFuzzy, Limit: adminSearchPage}
 	for {
-		res, err := a.stytch.SearchMembers(c.Request().Context(), req, memberAuth(s))
+		page, err := a.idp.Members(c.Request().Context(), caller(s), q)
 		if err != nil {
 			return nil, false, err
 		}
-		members = append(members, res.Members...)
-		next := res.ResultsMetadata.NextCursor
+		members = append(members, page.Members...)
 		if len(members) >= adminMaxMembers {
-			return members[:adminMaxMembers], len(members) > adminMaxMembers || next != "", nil
+			return members[:adminMaxMembers], len(members) > adminMaxMembers || page.Next != "", nil
 		}
-		if next == "" || next == req.Cursor || len(res.Members) == 0 {
+		if page.Next == "" || len(page.Members) == 0 {
 			return members, false, nil
 		}
-		req.Cursor = next
+		q.Cursor = page.Next
 	}
 }
 
-// findOrgMember looks one member up with the admin's session. Stytch's
-// get-member call takes no session header, so it would skip RBAC; a
-// search by member id within the admin's organization does not.
-func (a *app) findOrgMember(c echo.Context, s *session.State, id string) (stytchclient.Member, error) {
-	res, err := a.stytch.SearchMembers(c.Request().Context(), stytchclient.SearchMembersRequest{
-		OrganizationIDs: []string{s.OrganizationID},
-		Query: &stytchclient.SearchQuery{Operator: "AND", Operands: []stytchclient.SearchOperand{
-			{FilterName: "member_ids", FilterValue: []string{id}},
-		}},
-	}, memberAuth(s))
-	if err != nil {
-		return stytchclient.Member{}, withRetry(err, "/admin", "Back to members")
+// findOrgMember looks one member up with the admin's session, within the
+// admin's organization.
+func (a *app) findOrgMember(c echo.Context, s *session.State, id string) (identity.Member, error) {
+	m, err := a.idp.Member(c.Request().Context(), caller(s), id)
+	switch {
+	case identity.Is(err, identity.NotFound):
+		return identity.Member{}, memberNotFound()
+	case err != nil:
+		return identity.Member{}, withRetry(err, "/admin", "Back to members")
 	}
-	for _, m := range res.Members {
-		if m.MemberID == id && m.OrganizationID == s.OrganizationID {
-			return m, nil
-		}
-	}
-	return stytchclient.Member{}, memberNotFound()
+	return m, nil
 }
 
 // adminTarget is the admin's session and the member the URL names,
 // looked up within the admin's organization.
-func (a *app) adminTarget(c echo.Context) (*session.State, stytchclient.Member, error) {
+func (a *app) adminTarget(c echo.Context) (*session.State, identity.Member, error) {
 	s, err := a.requireAdmin(c)
 	if err != nil {
-		return nil, stytchclient.Member{}, err
+		return nil, identity.Member{}, err
 	}
 	id, err := adminMemberID(c)
 	if err != nil {
-		return nil, stytchclient.Member{}, err
+		return nil, identity.Member{}, err
 	}
 	m, err := a.findOrgMember(c, s, id)
 	return s, m, err
@@ -220,15 +206,12 @@ func (a *app) adminMemberPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	title := m.Name
-	if title == "" {
-		title = m.EmailAddress
-	}
+	title := cmp.Or(m.Name, m.Email)
 	v := views.AdminMemberPage{Page: a.page(c, title, s)}
 	v.Member, v.ListURL = adminMember(v.Page, m, s.MemberID), v.URL("/admin")
-	if v.Member.App {
-		if res, err := a.stytch.GetRecoveryCodes(c.Request().Context(), s.OrganizationID, m.MemberID); err == nil {
-			v.Member.RecoveryLeft = len(res.RecoveryCodes)
+	if v.Member.App && a.apps != nil {
+		if codes, err := a.apps.RecoveryCodes(c.Request().Context(), caller(s), m.ID); err == nil {
+			v.Member.RecoveryLeft = len(codes)
 		}
 	}
 	if s.Flash != "" {
@@ -247,12 +230,12 @@ func (a *app) adminResetConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id := m.MemberID
+	id := m.ID
 	if id == s.MemberID {
 		return a.redirect(c, "/replace")
 	}
-	v := views.AdminResetPage{Page: a.page(c, "Reset phone", s), Next: resetNext(m, s.Profile.MFAPolicy),
-		CanTurnOff: canTurnOffAtReset(m, s.Profile.MFAPolicy)}
+	v := views.AdminResetPage{Page: a.page(c, "Reset phone", s), Next: resetNext(m, s.Profile.MFARequired),
+		CanTurnOff: canTurnOffAtReset(m, s.Profile.MFARequired)}
 	v.Member = adminMember(v.Page, m, s.MemberID)
 	v.ActionURL, v.CancelURL = v.URL(memberPath(id)+"/reset"), v.URL(memberPath(id))
 	return a.render(c, http.StatusOK, v.Page, views.AdminResetContent(v))
@@ -267,58 +250,57 @@ func (a *app) adminReset(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id := m.MemberID
+	id := m.ID
 	if id == s.MemberID {
 		return a.redirect(c, "/replace")
 	}
 	noPhone := &pageError{status: http.StatusConflict, heading: "This member has no phone",
 		message: "Their phone number may already have been removed.", nothingChanged: true,
 		retryURL: memberPath(id), retryLabel: "Back to the member"}
-	if !allowedActions(memberState(m)).Reset {
+	if !allowedActions(memberState(m, false)).Reset {
 		return noPhone
 	}
 	signOut := c.FormValue("revoke") != ""
 	turnOff := c.FormValue("then") == views.ResetTurnOff
-	if turnOff && !canTurnOffAtReset(m, s.Profile.MFAPolicy) {
+	if turnOff && !canTurnOffAtReset(m, s.Profile.MFARequired) {
 		return &pageError{status: http.StatusConflict, heading: "Two-step verification can't be turned off for this member",
 			message:        "Your organization requires two-step verification for everyone, or the member also uses an authenticator app.",
 			nothingChanged: true, retryURL: memberPath(id) + "/reset", retryLabel: "Back to the reset"}
 	}
 	ctx := c.Request().Context()
-	res, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, id, memberAuth(s))
+	res, err := a.idp.RemovePhone(ctx, caller(s), id)
 	switch {
-	case stytchclient.IsErrorType(err, stytchclient.ErrMemberPhoneNumberNotFound):
+	case identity.Is(err, identity.NoFactor):
 		return noPhone
 	case err != nil:
 		return withRetry(err, "/admin", "Back to members")
 	}
-	done := &session.AdminReset{MemberID: id, Name: res.Member.Name, Email: res.Member.EmailAddress}
+	done := &session.AdminReset{MemberID: id, Name: res.Name, Email: res.Email}
 	action := "delete_mfa_phone"
-	attrs := []slog.Attr{slog.String("target_member_id", id), stytchRequestID(res.RequestID)}
+	attrs := []slog.Attr{slog.String("target_member_id", id), a.backendRef(res.Ref)}
 	if turnOff {
-		// With the admin's session, so Stytch's RBAC decides here too.
-		off := false
-		up, err := a.stytch.UpdateMember(ctx, s.OrganizationID, id, stytchclient.UpdateMemberRequest{MFAEnrolled: &off}, memberAuth(s))
+		// With the admin's session, so the backend's permissions decide here too.
+		up, err := a.idp.SetTextCodes(ctx, caller(s), id, false)
 		if err != nil {
 			done.TurnOffFail = describe(err).message
 			a.log.InfoContext(ctx, "turning a member's two-step verification off failed", "target_member_id", id, "err", err)
 		} else {
 			done.TurnedOff = true
 			action += "+mfa_off"
-			attrs = append(attrs, slog.String("stytch_update_request_id", up.RequestID))
+			attrs = append(attrs, a.backendRefFor("update", up.Ref))
 		}
 	} else {
-		done.NewPhoneNeeded = res.Member.MFAEnrolled && res.Member.TOTPRegistrationID == ""
+		done.NewPhoneNeeded = res.TextCodes && !res.App
 	}
 	if signOut {
-		rv, err := a.stytch.RevokeSession(ctx, stytchclient.RevokeSessionRequest{MemberID: id}, memberAuth(s))
+		ref, err := a.idp.EndSessions(ctx, caller(s), id)
 		if err != nil {
 			done.SignOutFail = describe(err).message
 			a.log.InfoContext(ctx, "revoking a member's sessions failed", "target_member_id", id, "err", err)
 		} else {
 			done.SignedOut = true
 			action += "+revoke_sessions"
-			attrs = append(attrs, slog.String("stytch_revoke_request_id", rv.RequestID))
+			attrs = append(attrs, a.backendRefFor("revoke", ref))
 		}
 	}
 	a.audit(c, s, action, attrs...)
@@ -359,17 +341,17 @@ func (a *app) adminResetDone(c echo.Context) error {
 // turn their two-step verification off: only where the organization's
 // policy lets members go without it, and only when the phone is their one
 // method (an app keeps it on, and is theirs to remove).
-func canTurnOffAtReset(m stytchclient.Member, policy string) bool {
-	return policy != stytchclient.MFAPolicyRequiredForAll && m.MFAEnrolled && m.TOTPRegistrationID == ""
+func canTurnOffAtReset(m identity.Member, required bool) bool {
+	return !required && m.TextCodes && !m.App
 }
 
 // resetNext is what the member meets at their next login after a reset
 // that keeps two-step verification as it is.
-func resetNext(m stytchclient.Member, policy string) string {
+func resetNext(m identity.Member, required bool) string {
 	switch {
-	case m.TOTPRegistrationID != "":
+	case m.App:
 		return views.ResetNextApp
-	case m.MFAEnrolled || policy == stytchclient.MFAPolicyRequiredForAll:
+	case m.TextCodes || required:
 		return views.ResetNextNewPhone
 	}
 	return views.ResetNextNothing
@@ -377,62 +359,62 @@ func resetNext(m stytchclient.Member, policy string) string {
 
 // adminMember is what the admin pages show of a member; self is the
 // admin's own member id.
-func adminMember(p views.Page, m stytchclient.Member, self string) views.AdminMember {
+func adminMember(p views.Page, m identity.Member, self string) views.AdminMember {
 	v := views.AdminMember{
-		ID:            m.MemberID,
+		ID:            m.ID,
 		Name:          m.Name,
-		Email:         m.EmailAddress,
+		Email:         m.Email,
 		Status:        m.Status,
-		MFAEnrolled:   m.MFAEnrolled,
-		PhoneVerified: m.MFAPhoneNumberVerified,
-		DefaultMethod: m.DefaultMFAMethod,
-		App:           m.TOTPRegistrationID != "",
+		MFAEnrolled:   m.TextCodes,
+		PhoneVerified: m.PhoneVerified,
+		DefaultMethod: m.DefaultMethod,
+		App:           m.App,
 		RecoveryLeft:  -1,
-		DetailURL:     p.URL(memberPath(m.MemberID)),
+		DetailURL:     p.URL(memberPath(m.ID)),
 	}
 	switch {
-	case !allowedActions(memberState(m)).ResetApp:
-	case m.MemberID == self: // their own app goes after a fresh code, like anyone's
+	case !allowedActions(memberState(m, false)).ResetApp:
+	case m.ID == self: // their own app goes after a fresh code, like anyone's
 		v.RemoveAppURL = p.URL("/totp/remove")
 	default:
-		v.RemoveAppURL = p.URL(memberPath(m.MemberID) + "/remove-app")
+		v.RemoveAppURL = p.URL(memberPath(m.ID) + "/remove-app")
 	}
-	if m.MFAPhoneNumber != "" {
-		v.PhoneMasked = phone.Mask(m.MFAPhoneNumber)
+	if m.Phone != "" {
+		v.PhoneMasked = phone.Mask(m.Phone)
 	}
 	switch {
-	case !allowedActions(memberState(m)).Reset:
-	case m.MemberID == self: // no reset without a code: their own change-phone flow
+	case !allowedActions(memberState(m, false)).Reset:
+	case m.ID == self: // no reset without a code: their own change-phone flow
 		v.Self, v.ResetURL = true, p.URL("/replace")
 	default:
-		v.ResetURL = p.URL(memberPath(m.MemberID) + "/reset")
+		v.ResetURL = p.URL(memberPath(m.ID) + "/reset")
 	}
 	return v
 }
 
-func matchesFilter(m stytchclient.Member, filter string) bool {
+func matchesFilter(m identity.Member, filter string) bool {
 	switch filter {
 	case views.AdminFilterMFAOn:
-		return m.MFAEnrolled
+		return m.TextCodes
 	case views.AdminFilterMFAOff:
-		return !m.MFAEnrolled
+		return !m.TextCodes
 	case views.AdminFilterUnverified:
-		return m.MFAPhoneNumber != "" && !m.MFAPhoneNumberVerified
+		return m.Phone != "" && !m.PhoneVerified
 	case views.AdminFilterApp:
-		return m.TOTPRegistrationID != ""
+		return m.App
 	case views.AdminFilterSMS:
-		return m.MFAPhoneNumber != "" && m.MFAPhoneNumberVerified
+		return m.Phone != "" && m.PhoneVerified
 	case views.AdminFilterNoMethod:
-		return m.TOTPRegistrationID == "" && !m.MFAPhoneNumberVerified
+		return !m.App && !m.PhoneVerified
 	}
 	return true
 }
 
 // mfaSummary is "38 of 52 members have two-step verification on".
-func mfaSummary(members []stytchclient.Member, search string) string {
+func mfaSummary(members []identity.Member, search string) string {
 	on := 0
 	for _, m := range members {
-		if m.MFAEnrolled {
+		if m.TextCodes {
 			on++
 		}
 	}
@@ -498,15 +480,15 @@ func (a *app) adminRemoveAppConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if m.MemberID == s.MemberID {
+	if m.ID == s.MemberID {
 		return a.redirect(c, "/totp/remove")
 	}
-	if !allowedActions(memberState(m)).ResetApp {
-		return redirectTo(memberPath(m.MemberID))
+	if !allowedActions(memberState(m, false)).ResetApp {
+		return redirectTo(memberPath(m.ID))
 	}
 	v := views.AdminRemoveAppPage{Page: a.page(c, "Remove authenticator app", s)}
 	v.Member = adminMember(v.Page, m, s.MemberID)
-	v.ActionURL, v.CancelURL = v.URL(memberPath(m.MemberID)+"/remove-app"), v.URL(memberPath(m.MemberID))
+	v.ActionURL, v.CancelURL = v.URL(memberPath(m.ID)+"/remove-app"), v.URL(memberPath(m.ID))
 	return a.render(c, http.StatusOK, v.Page, views.AdminRemoveAppContent(v))
 }
 
@@ -519,24 +501,24 @@ func (a *app) adminRemoveApp(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id := m.MemberID
+	id := m.ID
 	if id == s.MemberID {
 		return a.redirect(c, "/totp/remove")
 	}
 	noApp := &pageError{status: http.StatusConflict, heading: "This member has no authenticator app",
 		message: "Their app may already have been removed.", nothingChanged: true,
 		retryURL: memberPath(id), retryLabel: "Back to the member"}
-	if !allowedActions(memberState(m)).ResetApp {
+	if !allowedActions(memberState(m, false)).ResetApp {
 		return noApp
 	}
-	res, err := a.stytch.DeleteTOTP(c.Request().Context(), s.OrganizationID, id, memberAuth(s))
+	res, err := a.apps.RemoveApp(c.Request().Context(), caller(s), id)
 	switch {
-	case stytchclient.IsErrorType(err, stytchclient.ErrTOTPNotFound):
+	case identity.Is(err, identity.NoFactor):
 		return noApp
 	case err != nil:
 		return withRetry(err, memberPath(id), "Back to the member")
 	}
-	a.audit(c, s, "delete_totp", slog.String("target_member_id", id), stytchRequestID(res.RequestID))
-	s.Flash = "The authenticator app of " + cmp.Or(res.Member.Name, res.Member.EmailAddress) + " is removed, and their recovery codes no longer work."
+	a.audit(c, s, "delete_totp", slog.String("target_member_id", id), a.backendRef(res.Ref))
+	s.Flash = "The authenticator app of " + cmp.Or(res.Name, res.Email) + " is removed, and their recovery codes no longer work."
 	return a.saveAndRedirect(c, s, memberPath(id))
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,5 +25,16 @@ func (a *app) audit(c echo.Context, s *session.State, action string, attrs ...sl
 	a.auditLog.LogAttrs(c.Request().Context(), slog.LevelInfo, "audit", line...)
 }
 
-// stytchRequestID is Stytch's reference for the call that made a change.
-func stytchRequestID(id string) slog.Attr { return slog.String("stytch_request_id", id) }
+// backendRef is the backend's reference for the call that made a change
+// (stytch_request_id on Stytch), so support can find it there.
+func (a *app) backendRef(ref string) slog.Attr { return a.backendRefFor("", ref) }
+
+// backendRefFor is backendRef for one of several calls of one change
+// (stytch_revoke_request_id).
+func (a *app) backendRefFor(call, ref string) slog.Attr {
+	key := strings.ToLower(a.idp.Name()) + "_"
+	if call != "" {
+		key += call + "_"
+	}
+	return slog.String(key+"request_id", ref)
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -10,9 +11,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/middleware"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -63,7 +64,7 @@ func (a *app) handleError(err error, c echo.Context) {
 	}
 	// Stytch no longer knows the session (revoked, expired): log in again,
 	// whichever action found out.
-	if stytchclient.IsErrorType(err, stytchclient.ErrSessionNotFound) && a.session(c).IsLoggedIn() {
+	if identity.Is(err, identity.SessionEnded) && a.session(c).IsLoggedIn() {
 		a.handleError(a.endSession(c, "Your session has ended. Please log in again."), c)
 		return
 	}
@@ -107,9 +108,9 @@ func describe(err error) *pageError {
 		cp := *pe // callers adjust it (withRetry); the shared pages stay as declared
 		return &cp
 	}
-	var se *stytchclient.Error
-	if errors.As(err, &se) {
-		return describeStytch(se)
+	var ie *identity.Error
+	if errors.As(err, &ie) {
+		return describeBackend(ie)
 	}
 	if middleware.IsTooLarge(err) {
 		return &pageError{status: http.StatusRequestEntityTooLarge, heading: "That was too much to send",
@@ -137,32 +138,33 @@ func describe(err error) *pageError {
 		message: "We couldn't finish that. Please try again in a moment.", nothingChanged: true, err: err}
 }
 
-// describeStytch maps a Stytch failure that the feature handler did not
-// handle itself (a wrong code, say, is shown next to the code field).
-func describeStytch(se *stytchclient.Error) *pageError {
-	pe := &pageError{nothingChanged: true, err: se}
-	switch {
-	case se.ErrorType == stytchclient.ErrTypeUnreachable || se.ErrorType == stytchclient.ErrTypeInvalidResponse || se.StatusCode >= 500:
+// describeBackend maps a backend's failure that the feature handler did
+// not handle itself (a wrong code, say, is shown next to the code field).
+func describeBackend(ie *identity.Error) *pageError {
+	name := cmp.Or(ie.Backend, "Our sign-in provider")
+	pe := &pageError{nothingChanged: true, err: ie}
+	switch ie.Kind {
+	case identity.Unavailable:
 		pe.status = http.StatusServiceUnavailable
 		pe.heading = "We couldn't reach our sign-in provider"
-		pe.message = "Stytch, the service that checks sign-ins and sends our text messages, did not answer properly. Please try again in a minute."
-	case se.ErrorType == stytchclient.ErrUserLockLimitReached:
+		pe.message = name + ", the service that checks sign-ins and sends our text messages, did not answer properly. Please try again in a minute."
+	case identity.Locked:
 		pe.status = http.StatusTooManyRequests
 		pe.heading = "Too many wrong codes"
 		pe.message = "For your security, sign-in codes are blocked for this account for a while (usually an hour). Try again later, or ask an administrator of your organization for help."
-	case se.StatusCode == http.StatusTooManyRequests:
+	case identity.RateLimited:
 		pe.status = http.StatusTooManyRequests
 		pe.heading = "Too many attempts"
-		pe.message = "There have been too many attempts in a short time. " + retryHint(se.RetryAfter)
-	case se.ErrorType == stytchclient.ErrSessionAuthorization:
+		pe.message = "There have been too many attempts in a short time. " + retryHint(ie.RetryAfter)
+	case identity.Forbidden:
 		pe.status = http.StatusForbidden
 		pe.heading = "You don't have permission to do that"
 		pe.message = "Your account is not allowed to do this in your organization. Ask an administrator if you think it should be."
-	case se.ErrorType == stytchclient.ErrSessionAuthorizationTenancy, se.ErrorType == stytchclient.ErrMemberNotFound:
+	case identity.NotFound:
 		pe.status = http.StatusNotFound
 		pe.heading = "Member not found"
 		pe.message = "There is no such member in your organization."
-	case se.ErrorType == stytchclient.ErrSessionNotFound:
+	case identity.SessionEnded:
 		pe.status = http.StatusUnauthorized
 		pe.heading = "Your session has ended"
 		pe.message = "Please log in again."
@@ -170,14 +172,14 @@ func describeStytch(se *stytchclient.Error) *pageError {
 	default:
 		pe.status = http.StatusBadGateway
 		pe.heading = "Our sign-in provider refused that"
-		pe.message = fmt.Sprintf("Stytch refused the request (%s).", se.ErrorType)
+		pe.message = name + " refused the request."
 	}
 	return pe
 }
 
-// retryHint turns a Retry-After header into words.
-func retryHint(retryAfter string) string {
-	if n, err := strconv.Atoi(retryAfter); err == nil && n > 0 {
+// retryHint turns a backend's Retry-After into words.
+func retryHint(retryAfter time.Duration) string {
+	if n := int(retryAfter.Seconds()); n > 0 {
 		if n < 90 {
 			return fmt.Sprintf("Please wait %d seconds and try again.", n)
 		}

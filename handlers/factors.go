@@ -7,18 +7,18 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
 // The second factors a code step can ask for. The first two are Stytch's
 // default_mfa_method values.
 const (
-	methodSMS      = stytchclient.MFAMethodSMS
-	methodTOTP     = stytchclient.MFAMethodTOTP
-	methodRecovery = "recovery_code"
+	methodSMS      = identity.MethodSMS
+	methodTOTP     = identity.MethodApp
+	methodRecovery = identity.MethodRecovery
 )
 
 // flowMethod is the method the step s is on asks for.
@@ -123,50 +123,13 @@ func badShape(method string) string {
 	return "Enter the 6 digits from the text message."
 }
 
-// accepted is Stytch's answer to a code it accepted, whichever the method.
-type accepted struct {
-	token, jwt string
-	session    *stytchclient.MemberSession
-	member     stytchclient.Member
-	org        stytchclient.Organization
-	left       int // recovery codes left
-}
-
-// proveCode has Stytch check code for the step s is on: during login on
-// the intermediate session, afterwards on the member's session, so the
-// session records the fresh factor.
-func (a *app) proveCode(ctx context.Context, s *session.State, f flow, method, code string) (accepted, error) {
-	ist, token, jwt := sessionArgs(s)
-	switch method {
-	case methodTOTP:
-		res, err := a.stytch.AuthenticateTOTP(ctx, stytchclient.AuthenticateTOTPRequest{
-			OrganizationID: s.OrganizationID, MemberID: s.MemberID, Code: code,
-			IntermediateSessionToken: ist, SessionToken: token, SessionJWT: jwt,
-			SetMFAEnrollment: f.enrollment, SetDefaultMFA: f.setDefault,
-		})
-		if err != nil {
-			return accepted{}, err
-		}
-		return accepted{res.SessionToken, res.SessionJWT, res.MemberSession, res.Member, res.Organization, 0}, nil
-	case methodRecovery:
-		res, err := a.stytch.Recover(ctx, stytchclient.RecoverRequest{
-			OrganizationID: s.OrganizationID, MemberID: s.MemberID, RecoveryCode: code,
-			IntermediateSessionToken: ist, SessionToken: token, SessionJWT: jwt,
-		})
-		if err != nil {
-			return accepted{}, err
-		}
-		return accepted{res.SessionToken, res.SessionJWT, res.MemberSession, res.Member, res.Organization, res.RecoveryCodesRemaining}, nil
-	}
-	res, err := a.stytch.AuthenticateSMS(ctx, stytchclient.AuthenticateSMSRequest{
-		OrganizationID: s.OrganizationID, MemberID: s.MemberID, Code: code,
-		IntermediateSessionToken: ist, SessionToken: token, SessionJWT: jwt,
-		SetMFAEnrollment: f.enrollment, SetDefaultMFA: f.setDefault,
+// proveCode has the backend check code for the step s is on: during
+// login on the intermediate session, afterwards on the member's session,
+// so the session records the fresh factor.
+func (a *app) proveCode(ctx context.Context, s *session.State, f flow, method, code string) (identity.Proved, error) {
+	return a.idp.ProveCode(ctx, caller(s), identity.Proof{
+		Method: method, Code: code, TextCodes: f.textCodes, MakeDefault: f.setDefault,
 	})
-	if err != nil {
-		return accepted{}, err
-	}
-	return accepted{res.SessionToken, res.SessionJWT, res.MemberSession, res.Member, res.Organization, 0}, nil
 }
 
 // stepUpPage is the page before a change that needs a fresh second

@@ -6,9 +6,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -29,21 +29,22 @@ type flow struct {
 	// form at phoneForm (resends too), not to the phone already set.
 	newPhone  bool
 	phoneForm string
-	// enrollment is set_mfa_enrollment on a correct code ("" leaves it).
-	enrollment string
+	// textCodes turns text-message codes on or off on a correct code
+	// (nil leaves them).
+	textCodes *bool
 	// What the code page says: what the code is for, its button, and what
 	// has (not) changed while the code is pending.
 	code, submit, stateNote string
 	// setDefault also makes the method proven the member's default.
 	setDefault bool
-	// done finishes the flow once Stytch has accepted the code.
+	// done finishes the flow once the backend has accepted the code.
 	done func(a *app, c echo.Context, s *session.State, p proof) error
 }
 
-// proof is what Stytch said when it accepted a code.
+// proof is what the backend said when it accepted a code.
 type proof struct {
 	method       string
-	member       stytchclient.Member
+	member       identity.Member
 	recoveryLeft int // recovery codes left, after one was used
 }
 
@@ -64,6 +65,9 @@ const (
 	flowRecoveryShow   = "recovery-show"   // new recovery codes, shown until the member says they saved them
 )
 
+// on and off are what a flow's textCodes points at.
+var on, off = true, false
+
 // The methods of flows that prove the member again before a change.
 var freshFactor = []string{methodTOTP, methodSMS, methodRecovery}
 
@@ -80,7 +84,7 @@ var flows = map[string]flow{
 		},
 	},
 	flowLoginEnroll: {
-		inLogin: true, newPhone: true, phoneForm: "/login/phone", enrollment: stytchclient.MFAEnroll,
+		inLogin: true, newPhone: true, phoneForm: "/login/phone", textCodes: &on,
 		code: views.CodeEnroll, submit: "Confirm and log in",
 		stateNote: "Your number is saved but not confirmed yet. Enter the code to finish.",
 		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
@@ -89,14 +93,14 @@ var flows = map[string]flow{
 		},
 	},
 	flowEnroll: {
-		newPhone: true, phoneForm: "/enroll", enrollment: stytchclient.MFAEnroll,
+		newPhone: true, phoneForm: "/enroll", textCodes: &on,
 		code: views.CodeEnroll, submit: "Turn on",
 		stateNote: "Text message codes are not on yet. They will be once you enter the code.",
 		done:      (*app).finishEnroll,
 	},
 	flowTurnOn: {
-		enrollment: stytchclient.MFAEnroll,
-		code:       views.CodeEnroll, submit: "Turn on",
+		textCodes: &on,
+		code:      views.CodeEnroll, submit: "Turn on",
 		stateNote: "Text message codes are not on yet. They will be once you enter the code.",
 		done:      (*app).finishEnroll,
 	},
@@ -108,8 +112,8 @@ var flows = map[string]flow{
 		},
 	},
 	flowUnenroll: {
-		enrollment: stytchclient.MFAUnenroll,
-		code:       views.CodeUnenroll, submit: "Turn off",
+		textCodes: &off,
+		code:      views.CodeUnenroll, submit: "Turn off",
 		stateNote: "Text message codes are still on. They will be turned off once you enter the code.",
 		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
 			a.audit(c, s, "mfa_off")
@@ -125,7 +129,7 @@ var flows = map[string]flow{
 		},
 	},
 	flowTOTPEnroll: {
-		methods: []string{methodTOTP}, enrollment: stytchclient.MFAEnroll,
+		methods: []string{methodTOTP}, textCodes: &on,
 		code: views.CodeTOTPEnroll, submit: "Confirm and turn on",
 		stateNote: "Nothing is saved yet. The app is added once you enter a code from it.",
 		done:      (*app).finishTOTPEnroll,
@@ -177,7 +181,7 @@ func (a *app) finishLogin(c echo.Context, s *session.State, flash string) error 
 // The member goes back to the host's page they came from, if any.
 func (a *app) finishEnroll(c echo.Context, s *session.State, p proof) error {
 	a.audit(c, s, "mfa_on")
-	s.Flash = fmt.Sprintf("Text message codes are on. We'll text %s when you log in.", phone.Mask(p.member.MFAPhoneNumber))
+	s.Flash = fmt.Sprintf("Text message codes are on. We'll text %s when you log in.", phone.Mask(p.member.Phone))
 	if left, err := a.leaveForReturnTo(c, s); left || err != nil {
 		return err
 	}

@@ -50,6 +50,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
+	"github.com/mfaportal/mfaportal/identity/stytch"
 	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/phone"
@@ -60,26 +62,9 @@ import (
 )
 
 // Stytch is the part of the Stytch B2B API the application calls;
-// *stytchclient.Client satisfies it.
-type Stytch interface {
-	SendSMS(ctx context.Context, req stytchclient.SendSMSRequest) (*stytchclient.SendSMSResponse, error)
-	AuthenticateSMS(ctx context.Context, req stytchclient.AuthenticateSMSRequest) (*stytchclient.AuthenticateSMSResponse, error)
-	GetMember(ctx context.Context, organizationID, memberID string) (*stytchclient.MemberResponse, error)
-	DeleteMFAPhoneNumber(ctx context.Context, organizationID, memberID string, as stytchclient.MemberAuth) (*stytchclient.MemberResponse, error)
-	LoginOrSignup(ctx context.Context, req stytchclient.LoginOrSignupRequest) (*stytchclient.LoginOrSignupResponse, error)
-	AuthenticateMagicLink(ctx context.Context, req stytchclient.AuthenticateMagicLinkRequest) (*stytchclient.AuthenticateMagicLinkResponse, error)
-	AuthenticateSession(ctx context.Context, req stytchclient.AuthenticateSessionRequest) (*stytchclient.AuthenticateSessionResponse, error)
-	RevokeSession(ctx context.Context, req stytchclient.RevokeSessionRequest, as stytchclient.MemberAuth) (*stytchclient.Response, error)
-	SearchMembers(ctx context.Context, req stytchclient.SearchMembersRequest, as stytchclient.MemberAuth) (*stytchclient.SearchMembersResponse, error)
-	UpdateMember(ctx context.Context, organizationID, memberID string, req stytchclient.UpdateMemberRequest, as stytchclient.MemberAuth) (*stytchclient.MemberResponse, error)
-
-	CreateTOTP(ctx context.Context, req stytchclient.CreateTOTPRequest) (*stytchclient.CreateTOTPResponse, error)
-	AuthenticateTOTP(ctx context.Context, req stytchclient.AuthenticateTOTPRequest) (*stytchclient.AuthenticateTOTPResponse, error)
-	DeleteTOTP(ctx context.Context, organizationID, memberID string, as stytchclient.MemberAuth) (*stytchclient.MemberResponse, error)
-	Recover(ctx context.Context, req stytchclient.RecoverRequest) (*stytchclient.RecoverResponse, error)
-	GetRecoveryCodes(ctx context.Context, organizationID, memberID string) (*stytchclient.RecoveryCodesResponse, error)
-	RotateRecoveryCodes(ctx context.Context, req stytchclient.RotateRecoveryCodesRequest) (*stytchclient.RecoveryCodesResponse, error)
-}
+// *stytchclient.Client satisfies it. Options.Stytch is the short way to
+// run on Stytch: New puts it behind identity/stytch.
+type Stytch = stytch.API
 
 // SessionVerifier checks a session JWT locally; *stytchclient.JWTVerifier
 // satisfies it.
@@ -89,9 +74,14 @@ type SessionVerifier interface {
 
 // Options configures the application.
 type Options struct {
-	Stytch   Stytch          // required
-	Verifier SessionVerifier // required
-	Logger   *slog.Logger    // slog.Default() when nil
+	// Backend is where members and their factors live. With Stytch set
+	// instead, it is Stytch (identity/stytch).
+	Backend identity.Backend
+	Stytch  Stytch
+	// Verifier checks the session JWTs a host site hands in
+	// (HostSession); required with Stytch.
+	Verifier SessionVerifier
+	Logger   *slog.Logger // slog.Default() when nil
 	// Audit records every MFA change, members' own and admins' resets, at
 	// any log level (logging.NewAudit). When nil, the lines go to Logger's
 	// handler with its level set aside (logging.Audit), so a host that
@@ -171,7 +161,10 @@ type DemoAccount struct {
 
 // app holds what every handler needs.
 type app struct {
-	stytch    Stytch
+	idp       identity.Backend
+	features  identity.Features
+	mail      identity.EmailLogin // nil when the backend has no e-mailed login
+	apps      identity.Apps       // nil when the backend has no authenticator apps
 	verifier  SessionVerifier
 	log       *slog.Logger
 	auditLog  *slog.Logger
@@ -216,15 +209,22 @@ func New(opts Options) (http.Handler, error) {
 
 // newApp checks the options and turns them into the app's fields.
 func newApp(opts Options) (*app, error) {
-	if opts.Stytch == nil || opts.Verifier == nil {
-		return nil, errors.New("handlers: Options.Stytch and Options.Verifier are required")
+	if opts.Backend == nil && opts.Stytch != nil {
+		if opts.Verifier == nil {
+			return nil, errors.New("handlers: Options.Verifier is required with Options.Stytch")
+		}
+		opts.Backend = stytch.New(opts.Stytch)
+	}
+	if opts.Backend == nil {
+		return nil, errors.New("handlers: Options.Backend (or Options.Stytch) is required")
 	}
 	base := strings.TrimRight(opts.BasePath, "/")
 	if base != "" && !strings.HasPrefix(base, "/") {
 		return nil, fmt.Errorf("handlers: BasePath %q must start with /", opts.BasePath)
 	}
 	a := &app{
-		stytch:    opts.Stytch,
+		idp:       opts.Backend,
+		features:  opts.Backend.Features(),
 		verifier:  opts.Verifier,
 		log:       cmp.Or(opts.Logger, slog.Default()),
 		publicURL: strings.TrimRight(opts.PublicURL, "/"),
@@ -242,6 +242,12 @@ func newApp(opts Options) (*app, error) {
 	}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	if a.features.EmailLogin {
+		a.mail, _ = opts.Backend.(identity.EmailLogin)
+	}
+	if a.features.Apps {
+		a.apps, _ = opts.Backend.(identity.Apps)
 	}
 	if len(opts.SessionKeys) == 0 {
 		return nil, errors.New("handlers: Options.SessionKeys is required (session.RandomKeys for a throwaway set)")

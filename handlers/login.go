@@ -5,11 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/mail"
-	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
@@ -88,25 +88,23 @@ func (a *app) loginSend(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	_, err = a.stytch.LoginOrSignup(ctx, stytchclient.LoginOrSignupRequest{
-		OrganizationID:    org,
-		EmailAddress:      v.Email,
-		LoginRedirectURL:  a.publicURL + a.base + "/authenticate",
-		SignupRedirectURL: a.publicURL + a.base + "/authenticate",
-		Locale:            smsLocale(c.Request().Header.Get("Accept-Language")),
-		PKCECodeChallenge: stytchclient.PKCEChallenge(verifier),
+	err = a.mail.SendLoginLink(ctx, identity.LoginLink{
+		OrganizationID: org,
+		Email:          v.Email,
+		RedirectURL:    a.publicURL + a.base + "/authenticate",
+		Locale:         smsLocale(c.Request().Header.Get("Accept-Language")),
+		PKCEChallenge:  stytchclient.PKCEChallenge(verifier),
 	})
 	// A refusal that would tell whether the address has an account or the
 	// organization exists gets the same answer as a sent link; only the log
 	// knows, without the address.
-	var se *stytchclient.Error
-	if errors.As(err, &se) && aboutTheAccount(se) {
-		level := slog.LevelWarn // a refusal we did not foresee: maybe our configuration
-		if slices.Contains(accountRefusals, se.ErrorType) {
-			level = slog.LevelInfo
+	var ie *identity.Error
+	if errors.As(err, &ie) && ie.Kind == identity.NoAccount {
+		level := slog.LevelInfo
+		if ie.Unforeseen {
+			level = slog.LevelWarn // maybe our configuration
 		}
-		a.log.Log(ctx, level, "login link not sent", "request_id", logging.RequestID(ctx),
-			"organization", org, "status", se.StatusCode, "error_type", se.ErrorType)
+		a.log.Log(ctx, level, "login link not sent", "request_id", logging.RequestID(ctx), "organization", org, "error_type", ie.Reason, "err", ie.Err)
 	} else if err != nil {
 		return err
 	}
@@ -117,23 +115,6 @@ func (a *app) loginSend(c echo.Context) error {
 		return err
 	}
 	return a.redirect(c, "/login/sent")
-}
-
-// accountRefusals are Stytch's answers to login_or_signup that say the
-// organization does not exist or the address has no account and may not
-// get one.
-var accountRefusals = []string{
-	stytchclient.ErrOrganizationNotFound, "invalid_organization_id", "invalid_organization_slug",
-	stytchclient.ErrMemberNotFound, "invalid_email", "invalid_email_for_jit_provisioning",
-	"email_jit_provisioning_not_allowed", "unauthorized_action",
-}
-
-// aboutTheAccount reports whether Stytch refused a login link for
-// something about this address or organization: any 4xx but bad
-// credentials and rate limits, which are the same for everyone.
-func aboutTheAccount(se *stytchclient.Error) bool {
-	return se.StatusCode >= 400 && se.StatusCode < 500 &&
-		se.StatusCode != http.StatusUnauthorized && se.StatusCode != http.StatusTooManyRequests
 }
 
 func validSlug(s string) bool {
@@ -161,15 +142,11 @@ func (a *app) authenticate(c echo.Context) error {
 		return a.linkProblem(c, "That sign-in link is incomplete. Enter your e-mail address to get a new one.")
 	}
 	ctx := c.Request().Context()
-	res, err := a.stytch.AuthenticateMagicLink(ctx, stytchclient.AuthenticateMagicLinkRequest{
-		MagicLinksToken:  token,
-		Locale:           smsLocale(c.Request().Header.Get("Accept-Language")),
-		PKCECodeVerifier: a.session(c).PKCEVerifier,
-	})
+	res, err := a.mail.OpenLoginLink(ctx, token, a.session(c).PKCEVerifier, smsLocale(c.Request().Header.Get("Accept-Language")))
 	switch {
-	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthMagicLink, stytchclient.ErrMagicLinkNotFound):
+	case identity.Is(err, identity.LinkInvalid):
 		return a.linkProblem(c, "That sign-in link has expired or was already used. Enter your e-mail address to get a new one.")
-	case stytchclient.IsErrorType(err, stytchclient.ErrPKCEMismatch, stytchclient.ErrPKCEExpectedCodeVerifier, stytchclient.ErrPKCEDidNotExpectCodeVerifier):
+	case identity.Is(err, identity.LinkOtherBrowser):
 		// Another browser (or an older link): the link stays usable where it was asked for.
 		a.log.InfoContext(ctx, "magic link opened in another browser", "request_id", logging.RequestID(ctx), "err", err)
 		return a.linkProblem(c, "This sign-in link was asked for in another browser. Open the link in the browser where you asked for it, or ask for a new link here.")
@@ -181,27 +158,24 @@ func (a *app) authenticate(c echo.Context) error {
 	// PKCE verifier included.
 	s := &session.State{}
 	c.Set(sessionKey, s)
-	setProfile(s, res.Member, res.Organization, nil)
-	if res.MemberAuthenticated {
-		a.setTokens(s, res.SessionToken, res.SessionJWT, res.MemberSession)
-		if res.MemberSession != nil {
-			setProfile(s, res.Member, res.Organization, res.MemberSession.Roles)
-		}
+	setProfile(s, res.Member, res.Organization)
+	if res.Intermediate == "" {
+		a.setTokens(s, res)
 		s.Flash = "You're logged in."
 		return a.saveAndRedirect(c, s, "/")
 	}
 	// MFA applies: keep the intermediate session token, only in the cookie.
-	s.IntermediateSessionToken = res.IntermediateSessionToken
+	s.IntermediateSessionToken = res.Intermediate
 	until := a.now().Add(loginTTL)
 	switch {
-	case res.MFARequired != nil && res.MFARequired.SecondaryAuthInitiated == "sms_otp":
+	case res.LoginCodeSent:
 		a.startFlow(ctx, s, &session.Flow{Kind: flowLogin, Until: until, AutoSent: true})
-		a.codeSent(s.Flow, res.Member.MFAPhoneNumber)
+		a.codeSent(s.Flow, res.Member.Phone)
 	case loginAsksFirst(s.Profile) == methodTOTP:
 		// The app is the member's default (or their only method): nothing
 		// is texted unless they choose a text message instead.
 		a.startFlow(ctx, s, &session.Flow{Kind: flowLogin, Until: until, Method: methodTOTP})
-	case res.Member.MFAPhoneNumber != "":
+	case res.Member.Phone != "":
 		// Stytch did not text a code on its own (the member's default
 		// method is another one): text it now.
 		a.startFlow(ctx, s, &session.Flow{Kind: flowLogin, Until: until})
@@ -246,8 +220,7 @@ func (a *app) loginPhoneSend(c echo.Context) error {
 func (a *app) logout(c echo.Context) error {
 	s := a.session(c)
 	if s.SessionToken != "" {
-		_, err := a.stytch.RevokeSession(c.Request().Context(), stytchclient.RevokeSessionRequest{SessionToken: s.SessionToken}, stytchclient.MemberAuth{})
-		if err != nil && !stytchclient.IsErrorType(err, stytchclient.ErrSessionNotFound) {
+		if err := a.idp.Logout(c.Request().Context(), caller(s)); err != nil {
 			return err
 		}
 	}

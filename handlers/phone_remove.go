@@ -44,25 +44,23 @@ func (a *app) phoneRemove(c echo.Context) error {
 		return redirectTo("/")
 	}
 	ctx := c.Request().Context()
-	cur, err := a.stytch.GetMember(ctx, s.OrganizationID, s.MemberID)
+	cur, err := a.idp.Member(ctx, caller(s), s.MemberID)
 	if err != nil {
 		return withRetry(err, "/phone/remove", "Try again")
 	}
-	now := memberState(cur.Member)
-	now.Policy = cur.Organization.MFAPolicy
-	if !allowedActions(now).RemovePhone {
-		setProfile(s, cur.Member, cur.Organization, adminRoles(s))
-		if cur.Member.MFAPhoneNumber != "" {
+	if !allowedActions(memberState(cur, s.Profile.MFARequired)).RemovePhone {
+		a.updateMember(s, cur)
+		if cur.Phone != "" {
 			s.Flash = "Text message codes are on for this phone, so it was not removed."
 		}
 		return a.saveAndRedirect(c, s, "/")
 	}
-	res, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s))
+	m, err := a.idp.RemovePhone(ctx, caller(s), s.MemberID)
 	if err != nil {
 		return withRetry(err, "/phone/remove", "Try again")
 	}
-	a.audit(c, s, "delete_mfa_phone", stytchRequestID(res.RequestID))
-	setProfile(s, res.Member, res.Organization, adminRoles(s))
+	a.audit(c, s, "delete_mfa_phone", a.backendRef(m.Ref))
+	a.updateMember(s, m)
 	s.Flash = "Your phone number was removed."
 	return a.saveAndRedirect(c, s, "/")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -29,11 +28,11 @@ func (a *app) showingCodes(c echo.Context) (*session.State, []string, error) {
 	if !inFlow(s, flowRecoveryShow) {
 		return nil, nil, redirectTo("/")
 	}
-	res, err := a.stytch.GetRecoveryCodes(c.Request().Context(), s.OrganizationID, s.MemberID)
+	codes, err := a.apps.RecoveryCodes(c.Request().Context(), caller(s), s.MemberID)
 	if err != nil {
 		return nil, nil, withRetry(err, "/recovery-codes", "Try again")
 	}
-	return s, res.RecoveryCodes, nil
+	return s, codes, nil
 }
 
 // recoveryCodesPage shows the codes, once.
@@ -128,15 +127,15 @@ func (a *app) rotateRecoveryCodes(c echo.Context, s *session.State, _ proof) err
 		return err
 	}
 	ctx := c.Request().Context()
-	res, err := a.stytch.RotateRecoveryCodes(ctx, stytchclient.RotateRecoveryCodesRequest{OrganizationID: s.OrganizationID, MemberID: s.MemberID})
+	codes, ref, err := a.apps.RotateRecoveryCodes(ctx, caller(s))
 	if err != nil {
 		pe := describe(err)
 		pe.heading = "Your recovery codes were not changed"
 		pe.retryURL, pe.retryLabel = "/recovery-codes/new", "Start again"
 		return pe
 	}
-	a.audit(c, s, "recovery_codes_rotated", stytchRequestID(res.RequestID))
-	s.Profile.RecoveryCodesLeft, s.Profile.RecoveryCodesKnown = len(res.RecoveryCodes), true
+	a.audit(c, s, "recovery_codes_rotated", a.backendRef(ref))
+	s.Profile.RecoveryCodesLeft, s.Profile.RecoveryCodesKnown = len(codes), true
 	a.startFlow(ctx, s, &session.Flow{Kind: flowRecoveryShow})
 	s.Flash = "Here are your new recovery codes. Your old ones no longer work."
 	return a.saveAndRedirect(c, s, "/recovery-codes")

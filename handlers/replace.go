@@ -51,7 +51,7 @@ func (a *app) removeOldPhone(c echo.Context, s *session.State) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	res, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s))
+	m, err := a.idp.RemovePhone(ctx, caller(s), s.MemberID)
 	if err != nil {
 		pe := describe(err)
 		pe.heading = "Your phone number was not changed"
@@ -59,9 +59,9 @@ func (a *app) removeOldPhone(c echo.Context, s *session.State) error {
 		pe.retryURL, pe.retryLabel = "/replace", "Start again"
 		return pe
 	}
-	a.log.InfoContext(ctx, "mfa phone removed", "member_id", s.MemberID, "request_id", res.RequestID)
-	a.audit(c, s, "delete_mfa_phone_for_replace", stytchRequestID(res.RequestID))
-	setProfile(s, res.Member, res.Organization, adminRoles(s))
+	a.log.InfoContext(ctx, "mfa phone removed", "member_id", s.MemberID, "backend_ref", m.Ref)
+	a.audit(c, s, "delete_mfa_phone_for_replace", a.backendRef(m.Ref))
+	a.updateMember(s, m)
 	a.startFlow(ctx, s, &session.Flow{Kind: flowReplace})
 	return a.saveAndRedirect(c, s, "/enroll")
 }

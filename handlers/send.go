@@ -7,9 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -19,19 +19,6 @@ func (a *app) codeSent(f *session.Flow, e164 string) {
 	now := a.now()
 	f.PhoneE164 = e164
 	f.CodeSentAt, f.CodeExpiresAt, f.ResendAfter = now, now.Add(codeLifetime), now.Add(a.cooldown)
-}
-
-// sessionArgs puts the right credential on an SMS call: the intermediate
-// session token during login, the session token afterwards, or the JWT
-// when a host handed in only that.
-func sessionArgs(s *session.State) (ist, token, jwt string) {
-	switch {
-	case s.InLogin():
-		return s.IntermediateSessionToken, "", ""
-	case jwtOnly(s):
-		return "", "", s.SessionJWT
-	}
-	return "", s.SessionToken, ""
 }
 
 // sendCode texts a code for s.Flow to e164 (or, with e164 "", to the
@@ -47,22 +34,15 @@ func (a *app) sendCode(c echo.Context, s *session.State, e164 string) error {
 	if err := a.allow(c, "text messages", a.smsLimits(c, s.MemberID, s.OrganizationID, to)...); err != nil {
 		return err
 	}
-	ist, token, jwt := sessionArgs(s)
-	res, err := a.stytch.SendSMS(c.Request().Context(), stytchclient.SendSMSRequest{
-		OrganizationID:           s.OrganizationID,
-		MemberID:                 s.MemberID,
-		MFAPhoneNumber:           e164,
-		Locale:                   smsLocale(c.Request().Header.Get("Accept-Language")),
-		IntermediateSessionToken: ist,
-		SessionToken:             token,
-		SessionJWT:               jwt,
+	m, err := a.idp.SendCode(c.Request().Context(), caller(s), identity.SendCode{
+		Phone: e164, Locale: smsLocale(c.Request().Header.Get("Accept-Language")),
 	})
 	if err != nil {
 		return err
 	}
-	setProfile(s, res.Member, res.Organization, adminRoles(s))
-	a.codeSent(s.Flow, res.Member.MFAPhoneNumber)
-	return a.codeSentTo(c.Request().Context(), s.MemberID, res.Member.MFAPhoneNumber)
+	a.updateMember(s, m)
+	a.codeSent(s.Flow, m.Phone)
+	return a.codeSentTo(c.Request().Context(), s.MemberID, m.Phone)
 }
 
 // codeToCurrentPhone texts a code to the phone the member already has and
@@ -154,10 +134,10 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 		return serr
 	}
 	switch {
-	case stytchclient.IsErrorType(err, stytchclient.ErrDuplicateMemberPhoneNumber):
+	case identity.Is(err, identity.PhoneTaken):
 		return a.renderPhone(c, s, purpose, region, number, views.Errors{{Field: "number",
 			Message: "Another member of your organization already uses this number. Enter a number that is yours alone."}})
-	case stytchclient.IsErrorType(err, stytchclient.ErrInvalidPhoneNumber, stytchclient.ErrInvalidPhoneNumberCountryCode):
+	case identity.Is(err, identity.PhoneInvalid):
 		return a.renderPhone(c, s, purpose, region, number, views.Errors{{Field: "number",
 			Message: "Our text message provider can't send codes to this number. Try another mobile number."}})
 	case err != nil:
@@ -195,32 +175,20 @@ func (a *app) newPhoneFlow(c echo.Context, s *session.State, kind string) error 
 // counts is Stytch's record now, never the cookie's copy.
 func (a *app) dropUnconfirmedPhone(c echo.Context, s *session.State, drop func(e164 string) bool) error {
 	ctx := c.Request().Context()
-	res, err := a.stytch.GetMember(ctx, s.OrganizationID, s.MemberID)
+	m, err := a.idp.Member(ctx, caller(s), s.MemberID)
 	if err != nil {
 		return err
 	}
-	m := res.Member
-	if m.MFAPhoneNumber == "" || m.MFAPhoneNumberVerified || !drop(m.MFAPhoneNumber) {
+	if m.Phone == "" || m.PhoneVerified || !drop(m.Phone) {
 		return nil
 	}
-	del, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s))
+	del, err := a.idp.RemovePhone(ctx, caller(s), s.MemberID)
 	if err != nil {
 		return err
 	}
-	a.audit(c, s, "delete_unconfirmed_mfa_phone", stytchRequestID(del.RequestID))
+	a.audit(c, s, "delete_unconfirmed_mfa_phone", a.backendRef(del.Ref))
 	if s.Profile != nil {
 		s.Profile.Phone, s.Profile.PhoneVerified = "", false
 	}
 	return nil
-}
-
-// memberAuth runs a Stytch call as the member, so Stytch's RBAC applies.
-// During login there is no full session yet: the call runs with the
-// project's rights, on the member's own record only. A host that handed in
-// only the JWT gets the JWT header.
-func memberAuth(s *session.State) stytchclient.MemberAuth {
-	if jwtOnly(s) {
-		return stytchclient.MemberAuth{SessionJWT: s.SessionJWT}
-	}
-	return stytchclient.MemberAuth{SessionToken: s.SessionToken}
 }

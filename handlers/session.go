@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/stytchclient"
 )
@@ -115,7 +116,7 @@ func (a *app) requireMember(c echo.Context) (*session.State, error) {
 		return s, nil
 	}
 	if err := a.refreshSession(ctx, s); err != nil {
-		if stytchclient.IsErrorType(err, stytchclient.ErrSessionNotFound) {
+		if identity.Is(err, identity.SessionEnded) {
 			return nil, a.endSession(c, "Your session has ended. Please log in again.")
 		}
 		return nil, err
@@ -148,21 +149,32 @@ func (a *app) trusted(ctx context.Context, s *session.State) bool {
 	return true
 }
 
-// refreshSession checks the session token (or, from a host that handed in
-// only the JWT, the JWT) with Stytch and stores the fresh JWT and what
-// Stytch says about the member and the organization.
+// refreshSession checks the session with the backend and stores its new
+// tokens and what it says about the member and the organization.
 func (a *app) refreshSession(ctx context.Context, s *session.State) error {
-	req := stytchclient.AuthenticateSessionRequest{SessionToken: s.SessionToken}
-	if jwtOnly(s) {
-		req.SessionJWT = s.SessionJWT
-	}
-	res, err := a.stytch.AuthenticateSession(ctx, req)
+	res, err := a.idp.Session(ctx, caller(s))
 	if err != nil {
 		return err
 	}
-	a.setTokens(s, res.SessionToken, res.SessionJWT, &res.MemberSession)
-	setProfile(s, res.Member, res.Organization, res.MemberSession.Roles)
+	a.setTokens(s, res)
+	setProfile(s, res.Member, res.Organization)
 	return nil
+}
+
+// caller is the member of s as the backend sees them: on the
+// intermediate token of a login waiting for its second step, on the JWT
+// alone when a host handed in only that, else on the session token.
+func caller(s *session.State) identity.Caller {
+	as := identity.Caller{OrganizationID: s.OrganizationID, MemberID: s.MemberID}
+	switch {
+	case s.InLogin():
+		as.Intermediate = s.IntermediateSessionToken
+	case jwtOnly(s):
+		as.JWT = s.SessionJWT
+	default:
+		as.Token = s.SessionToken
+	}
+	return as
 }
 
 // endSession forgets a session Stytch no longer knows (revoked, expired)
@@ -185,29 +197,37 @@ func (a *app) startOver(c echo.Context, notice string) error {
 	return a.sessions.Save(c.Response(), c.Request(), fresh)
 }
 
-// setProfile caches what the pages show about the member, from a Stytch
+// setProfile caches what the pages show about the member, from a backend
 // answer that carries the member and the organization.
-func setProfile(s *session.State, m stytchclient.Member, org stytchclient.Organization, roles []string) {
-	isAdmin := m.IsAdmin || m.HasRole(stytchclient.RoleAdmin)
-	if roles != nil {
-		isAdmin = hasRole(roles, stytchclient.RoleAdmin)
-	}
-	s.MemberID = m.MemberID
+func setProfile(s *session.State, m identity.Member, org identity.Organization) {
+	s.MemberID = m.ID
 	s.OrganizationID = m.OrganizationID
-	s.Email = m.EmailAddress
+	s.Email = m.Email
 	s.Profile = &session.Profile{
 		Name:             m.Name,
-		Email:            m.EmailAddress,
-		OrganizationName: org.OrganizationName,
-		OrganizationSlug: org.OrganizationSlug,
-		MFAPolicy:        org.MFAPolicy,
-		Phone:            m.MFAPhoneNumber,
-		PhoneVerified:    m.MFAPhoneNumberVerified,
-		MFAEnrolled:      m.MFAEnrolled,
-		IsAdmin:          isAdmin,
-		TOTP:             m.TOTPRegistrationID != "",
-		DefaultMethod:    m.DefaultMFAMethod,
+		Email:            m.Email,
+		OrganizationName: org.Name,
+		OrganizationSlug: org.Slug,
+		MFARequired:      org.MFARequired,
+		Phone:            m.Phone,
+		PhoneVerified:    m.PhoneVerified,
+		MFAEnrolled:      m.TextCodes,
+		IsAdmin:          m.IsAdmin,
+		TOTP:             m.App,
+		DefaultMethod:    m.DefaultMethod,
 	}
+}
+
+// updateMember refreshes the cached profile from an answer about the
+// member alone: their organization stays as it was, and so does being an
+// admin, which the session's roles decide and such answers do not carry.
+func (a *app) updateMember(s *session.State, m identity.Member) {
+	org := identity.Organization{ID: s.OrganizationID}
+	if p := s.Profile; p != nil {
+		org.Name, org.Slug, org.MFARequired = p.OrganizationName, p.OrganizationSlug, p.MFARequired
+		m.IsAdmin = m.IsAdmin || p.IsAdmin
+	}
+	setProfile(s, m, org)
 }
 
 // setTokens stores a new full session from an authenticate answer. A
@@ -216,7 +236,8 @@ func setProfile(s *session.State, m stytchclient.Member, org stytchclient.Organi
 // returns. Otherwise the token is the session and the JWT is not kept:
 // CheckedAt and SessionExpiresAt already say what it would, in 4 KB less
 // of cookies on every request.
-func (a *app) setTokens(s *session.State, token, jwt string, ms *stytchclient.MemberSession) {
+func (a *app) setTokens(s *session.State, res identity.Session) {
+	token, jwt := res.Token, res.JWT
 	if jwtOnly(s) {
 		token = ""
 	} else if token != "" {
@@ -226,12 +247,7 @@ func (a *app) setTokens(s *session.State, token, jwt string, ms *stytchclient.Me
 	s.SessionJWT = jwt
 	s.IntermediateSessionToken = ""
 	s.CheckedAt = a.now()
-	s.SessionExpiresAt = time.Time{}
-	if ms != nil {
-		if t, err := time.Parse(time.RFC3339, ms.ExpiresAt); err == nil {
-			s.SessionExpiresAt = t
-		}
-	}
+	s.SessionExpiresAt = res.ExpiresAt
 }
 
 func hasRole(roles []string, role string) bool {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -27,7 +26,7 @@ func (a *app) settings(c echo.Context) error {
 		OrganizationName: p.OrganizationName,
 		MFAEnrolled:      p.MFAEnrolled,
 		PhoneVerified:    p.PhoneVerified,
-		RequiredByOrg:    p.MFAPolicy == stytchclient.MFAPolicyRequiredForAll,
+		RequiredByOrg:    p.MFARequired,
 	}
 	if p.Phone != "" {
 		v.PhoneMasked = phone.Mask(p.Phone)
@@ -71,7 +70,7 @@ func (a *app) settings(c echo.Context) error {
 // needs only the e-mail link): the member's default when they have it,
 // else a text message, else the app. authenticate follows the same rule.
 func loginAsksFirst(p *session.Profile) string {
-	if !p.MFAEnrolled && p.MFAPolicy != stytchclient.MFAPolicyRequiredForAll {
+	if !p.MFAEnrolled && !p.MFARequired {
 		return ""
 	}
 	if p.DefaultMethod == methodTOTP && p.TOTP {
@@ -115,11 +114,11 @@ func (a *app) countRecoveryCodes(c echo.Context, s *session.State) bool {
 	if !p.TOTP || p.RecoveryCodesKnown {
 		return false
 	}
-	res, err := a.stytch.GetRecoveryCodes(c.Request().Context(), s.OrganizationID, s.MemberID)
+	codes, err := a.apps.RecoveryCodes(c.Request().Context(), caller(s), s.MemberID)
 	if err != nil {
 		a.log.WarnContext(c.Request().Context(), "counting recovery codes failed", "member_id", s.MemberID, "err", err)
 		return false
 	}
-	p.RecoveryCodesLeft, p.RecoveryCodesKnown = len(res.RecoveryCodes), true
+	p.RecoveryCodesLeft, p.RecoveryCodesKnown = len(codes), true
 	return true
 }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -40,12 +40,8 @@ func (a *app) totpStart(c echo.Context) error {
 // member with a confirmed phone whose session never proved it (they
 // logged in while codes were off) proves it first, when stepUp allows.
 func (a *app) newAppKey(c echo.Context, s *session.State, stepUp bool) error {
-	ist, token, jwt := sessionArgs(s)
-	res, err := a.stytch.CreateTOTP(c.Request().Context(), stytchclient.CreateTOTPRequest{
-		OrganizationID: s.OrganizationID, MemberID: s.MemberID,
-		IntermediateSessionToken: ist, SessionToken: token, SessionJWT: jwt,
-	})
-	if stepUp && stytchclient.IsErrorType(err, stytchclient.ErrSessionEnforcedFactorRequired) && hasMethod(s.Profile, methodSMS) {
+	res, err := a.apps.NewApp(c.Request().Context(), caller(s))
+	if stepUp && identity.Is(err, identity.FreshFactorNeeded) && hasMethod(s.Profile, methodSMS) {
 		return a.proofWith(c, s, flowTOTPStepUp, []string{methodSMS}) // the table's methods for flowTOTPStepUp
 	}
 	if err != nil {
@@ -110,27 +106,26 @@ func (a *app) removeApp(c echo.Context, s *session.State, _ proof) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	res, err := a.stytch.DeleteTOTP(ctx, s.OrganizationID, s.MemberID, memberAuth(s))
+	m, err := a.apps.RemoveApp(ctx, caller(s), s.MemberID)
 	if err != nil {
 		pe := describe(err)
 		pe.heading = "Your authenticator app was not removed"
 		pe.retryURL, pe.retryLabel = "/totp/remove", "Start again"
 		return pe
 	}
-	a.audit(c, s, "totp_removed", stytchRequestID(res.RequestID))
-	setProfile(s, res.Member, res.Organization, adminRoles(s))
+	a.audit(c, s, "totp_removed", a.backendRef(m.Ref))
+	a.updateMember(s, m)
 	s.Flash = "Your authenticator app is removed, and its recovery codes no longer work."
 	// With no method left, login must not ask for one (unless the
 	// organization requires it, and then it asks for a phone).
 	p := s.Profile
-	if p.MFAEnrolled && !hasMethod(p, methodSMS) && p.MFAPolicy != stytchclient.MFAPolicyRequiredForAll {
-		off := false
-		up, err := a.stytch.UpdateMember(ctx, s.OrganizationID, s.MemberID, stytchclient.UpdateMemberRequest{MFAEnrolled: &off}, memberAuth(s))
+	if p.MFAEnrolled && !hasMethod(p, methodSMS) && !p.MFARequired {
+		up, err := a.idp.SetTextCodes(ctx, caller(s), s.MemberID, false)
 		if err != nil {
 			a.log.WarnContext(ctx, "turning MFA off after the last method went failed", "member_id", s.MemberID, "err", err)
 		} else {
-			a.audit(c, s, "mfa_off", stytchRequestID(up.RequestID))
-			setProfile(s, up.Member, up.Organization, adminRoles(s))
+			a.audit(c, s, "mfa_off", a.backendRef(up.Ref))
+			a.updateMember(s, up)
 			s.Flash += " Logging in now needs only the link we e-mail you."
 		}
 	}
@@ -149,13 +144,12 @@ func (a *app) setDefaultMethod(c echo.Context) error {
 	if !(method == methodTOTP && acts.AppDefault || method == methodSMS && acts.SMSDefault) {
 		return redirectTo("/")
 	}
-	res, err := a.stytch.UpdateMember(c.Request().Context(), s.OrganizationID, s.MemberID,
-		stytchclient.UpdateMemberRequest{DefaultMFAMethod: &method}, memberAuth(s))
+	m, err := a.apps.SetDefaultMethod(c.Request().Context(), caller(s), method)
 	if err != nil {
 		return withRetry(err, "/", "Back to security settings")
 	}
-	a.audit(c, s, "default_method_set", stytchRequestID(res.RequestID), slogMethod(method))
-	setProfile(s, res.Member, res.Organization, adminRoles(s))
+	a.audit(c, s, "default_method_set", a.backendRef(m.Ref), slogMethod(method))
+	a.updateMember(s, m)
 	s.Flash = "Done. When you log in, we'll ask for " + methodName(method) + " first."
 	return a.saveAndRedirect(c, s, "/")
 }

@@ -9,9 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -133,15 +133,11 @@ func (a *app) verifyCode(c echo.Context) error {
 	if err != nil {
 		return a.codeRefused(c, s, v, err)
 	}
-	a.setTokens(s, res.token, res.jwt, res.session)
-	var roles []string
-	if res.session != nil {
-		roles = res.session.Roles
-	}
-	setProfile(s, res.member, res.org, roles)
+	a.setTokens(s, res.Session)
+	setProfile(s, res.Member, res.Organization)
 	a.log.InfoContext(ctx, "code confirmed", "flow", s.Flow.Kind, "method", v.Method, "member_id", s.MemberID)
 	s.Flow = nil
-	return f.done(a, c, s, proof{method: v.Method, member: res.member, recoveryLeft: res.left})
+	return f.done(a, c, s, proof{method: v.Method, member: res.Member, recoveryLeft: res.RecoveryCodesLeft})
 }
 
 var errTooManyTries = &pageError{
@@ -159,28 +155,28 @@ var errTooManyTries = &pageError{
 func (a *app) codeRefused(c echo.Context, s *session.State, v views.CodePage, err error) error {
 	status := http.StatusOK
 	switch {
-	case stytchclient.IsErrorType(err, stytchclient.ErrIntermediateSessionNotFound):
+	case identity.Is(err, identity.LoginExpired):
 		return a.endSession(c, "Logging in took too long, so we stopped it for your security. Please log in again.")
-	case stytchclient.IsErrorType(err, stytchclient.ErrSessionNotFound):
+	case identity.Is(err, identity.SessionEnded):
 		return a.endSession(c, "Your session has ended. Please log in again.")
-	case stytchclient.IsErrorType(err, stytchclient.ErrOTPCodeNotFound):
+	case identity.Is(err, identity.CodeWrong, identity.CodeOtherKind) && v.Method == methodRecovery:
+		v.Errors = views.Errors{{Field: "code", Message: "That recovery code isn't right, or it was already used. Each code works once."}}
+	case identity.Is(err, identity.CodeOtherKind):
+		v.Errors = views.Errors{{Field: "code", Message: "That is a recovery code. To use it, choose \"Use a recovery code\" below."}}
+	case identity.Is(err, identity.CodeWrong) && v.Method == methodTOTP:
+		v.Errors = views.Errors{{Field: "code", Message: "That code isn't right. Enter the code your authenticator app shows now."}}
+	case identity.Is(err, identity.CodeWrong):
 		v.Errors = views.Errors{{Field: "code", Message: "That code isn't right. Check the latest text message and try again."}}
-	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthOTPCode):
+	case identity.Is(err, identity.CodeExpired):
 		v.Expired = true
 		v.Errors = views.Errors{{Field: "code", Message: "That code has expired or was already used. Ask for a new one below."}}
-	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthenticateTOTP, stytchclient.ErrInvalidTOTPCode):
-		v.Errors = views.Errors{{Field: "code", Message: "That code isn't right. Enter the code your authenticator app shows now."}}
-	case stytchclient.IsErrorType(err, stytchclient.ErrTOTPCodeAlreadyAuthenticated):
+	case identity.Is(err, identity.CodeReused):
 		v.Errors = views.Errors{{Field: "code", Message: "That code was already used. Wait for your app to show a new one, then enter it."}}
-	case stytchclient.IsErrorType(err, stytchclient.ErrRecoveryCodeUsedAsTOTPCode):
-		v.Errors = views.Errors{{Field: "code", Message: "That is a recovery code. To use it, choose \"Use a recovery code\" below."}}
-	case stytchclient.IsErrorType(err, stytchclient.ErrUnableToAuthenticateRecoveryCode, stytchclient.ErrTOTPCodeUsedAsRecoveryCode):
-		v.Errors = views.Errors{{Field: "code", Message: "That recovery code isn't right, or it was already used. Each code works once."}}
-	case stytchclient.IsErrorType(err, stytchclient.ErrExpiredTOTP, stytchclient.ErrTOTPNotFound, stytchclient.ErrNoActiveRecoveryCodeBackedFactor):
+	case identity.Is(err, identity.NoFactor):
 		return &pageError{status: http.StatusConflict, heading: "This step has expired",
 			message:        "Your authenticator app is no longer waiting for this step (it may have been removed, or setting it up took too long). Nothing was changed.",
 			nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
-	case stytchclient.IsErrorType(err, stytchclient.ErrUserLockLimitReached):
+	case identity.Is(err, identity.Locked):
 		v.Locked, status = true, http.StatusTooManyRequests
 		v.LockedUntil = a.now().Add(time.Hour)
 	}
@@ -301,12 +297,4 @@ func withRetry(err error, path, label string) error {
 		pe.retryURL, pe.retryLabel = path, label
 	}
 	return pe
-}
-
-// adminRoles keeps the admin flag across answers that carry no session roles.
-func adminRoles(s *session.State) []string {
-	if s.Profile != nil && s.Profile.IsAdmin {
-		return []string{stytchclient.RoleMember, stytchclient.RoleAdmin}
-	}
-	return nil
 }

@@ -56,13 +56,22 @@ const (
 	// FreshFactorNeeded: the change needs a second factor proved in this
 	// session first.
 	FreshFactorNeeded
+	// NoAccount: a login link was refused for something about the address
+	// or the organization (unknown, or not allowed to join). Pages answer
+	// it exactly as a sent link, so nobody can probe for accounts.
+	NoAccount
 )
 
 // Error is a backend's failure.
 type Error struct {
 	Kind       Kind
+	Backend    string        // the backend's name ("Stytch"), for pages that say who failed
+	Reason     string        // the backend's own name for it (Stytch's error_type), for the log
 	RetryAfter time.Duration // with RateLimited, when the backend says
-	Err        error         // the backend's own error, for the log
+	// Unforeseen: the backend gave a reason the adapter does not know,
+	// worth a warning in the log (it may be our configuration).
+	Unforeseen bool
+	Err        error // the backend's own error, for the log
 }
 
 func (e *Error) Error() string {

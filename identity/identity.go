@@ -53,8 +53,9 @@ type Backend interface {
 
 	// Members lists the caller's organization, for administrators.
 	Members(ctx context.Context, as Caller, q MemberQuery) (MemberPage, error)
-	// EndSessions signs a member out everywhere, for administrators.
-	EndSessions(ctx context.Context, as Caller, memberID string) error
+	// EndSessions signs a member out everywhere, for administrators; ref
+	// is the backend's reference for it.
+	EndSessions(ctx context.Context, as Caller, memberID string) (ref string, err error)
 }
 
 // Features are what a backend offers beyond Backend.
@@ -103,7 +104,7 @@ type Member struct {
 	OrganizationID string
 	Email          string
 	Name           string
-	Active         bool // not invited, pending or deleted
+	Status         string // "active", "invited", "pending" or "deleted"
 
 	Phone         string // E.164; "" when none is set
 	PhoneVerified bool
@@ -113,6 +114,10 @@ type Member struct {
 	App           bool   // an authenticator app is registered
 	DefaultMethod string // "sms_otp", "totp" or ""
 	IsAdmin       bool
+
+	// Ref is the backend's reference for the call that answered with
+	// this member, for audit lines ("" when it gives none).
+	Ref string
 }
 
 // Organization is the member's organization.
@@ -125,12 +130,15 @@ type Organization struct {
 
 // Session is a backend's word on a member's session.
 type Session struct {
-	// Credentials are the session's tokens now; a field left "" keeps
-	// the one the caller has.
+	// Credentials are the session's tokens now (a backend may rotate
+	// them on every answer).
 	Credentials
 	ExpiresAt    time.Time // zero when the backend does not say
 	Member       Member
 	Organization Organization
+	// LoginCodeSent: the login waits for its second step (Intermediate)
+	// and the backend already texted the member a code for it.
+	LoginCodeSent bool
 }
 
 // SendCode is a code to text.
@@ -180,6 +188,8 @@ type MemberPage struct {
 
 // EmailLogin is logging in by a link the backend e-mails (Stytch).
 type EmailLogin interface {
+	// SendLoginLink e-mails a login link. A refusal about the address or
+	// the organization is a NoAccount error.
 	SendLoginLink(ctx context.Context, req LoginLink) error
 	// OpenLoginLink exchanges the link's token for a session, or for a
 	// login that waits for its second step (Session.Intermediate set).
@@ -203,7 +213,7 @@ type Apps interface {
 	RemoveApp(ctx context.Context, as Caller, memberID string) (Member, error)
 	// RecoveryCodes are the member's unused recovery codes.
 	RecoveryCodes(ctx context.Context, as Caller, memberID string) ([]string, error)
-	RotateRecoveryCodes(ctx context.Context, as Caller) ([]string, error)
+	RotateRecoveryCodes(ctx context.Context, as Caller) (codes []string, ref string, err error)
 	SetDefaultMethod(ctx context.Context, as Caller, method string) (Member, error)
 }
 

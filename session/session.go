@@ -74,7 +74,7 @@ type Profile struct {
 	Email            string `json:",omitzero"`
 	OrganizationName string `json:",omitzero"`
 	OrganizationSlug string `json:",omitzero"`
-	MFAPolicy        string `json:",omitzero"` // "OPTIONAL" or "REQUIRED_FOR_ALL"
+	MFARequired      bool   `json:",omitzero"` // the organization requires two-step verification of everyone
 	Phone            string `json:",omitzero"` // the member's MFA phone, E.164
 	PhoneVerified    bool   `json:",omitzero"`
 	MFAEnrolled      bool   `json:",omitzero"`

@@ -38,7 +38,7 @@ func realisticState() *State {
 			Email:            "ada.lovelace@analytical-engines.example.com",
 			OrganizationName: "Analytical Engines of Great Britain Ltd",
 			OrganizationSlug: "analytical-engines-gb",
-			MFAPolicy:        "REQUIRED_FOR_ALL",
+			MFARequired:      true,
 			Phone:            "+447700900001",
 			PhoneVerified:    true,
 			MFAEnrolled:      true,

@@ -3,6 +3,7 @@ package stytch
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/mfaportal/mfaportal/identity"
 	sc "github.com/mfaportal/mfaportal/stytchclient"
@@ -47,13 +48,35 @@ var kinds = map[string]identity.Kind{
 	sc.ErrSessionEnforcedFactorRequired: identity.FreshFactorNeeded,
 }
 
+// accountRefusals are Stytch's answers to login_or_signup that say the
+// organization does not exist or the address has no account and may not
+// get one.
+var accountRefusals = []string{
+	sc.ErrOrganizationNotFound, "invalid_organization_id", "invalid_organization_slug",
+	sc.ErrMemberNotFound, "invalid_email", "invalid_email_for_jit_provisioning",
+	"email_jit_provisioning_not_allowed", "unauthorized_action",
+}
+
+// loginRefusal makes a login link's refusal for something about this
+// address or organization NoAccount: any 4xx but bad credentials and rate
+// limits, which are the same for everyone. A reason not in
+// accountRefusals is Unforeseen.
+func loginRefusal(err error) error {
+	var se *sc.Error
+	if !errors.As(err, &se) || se.StatusCode < 400 || se.StatusCode >= 500 ||
+		se.StatusCode == http.StatusUnauthorized || se.StatusCode == http.StatusTooManyRequests {
+		return err
+	}
+	return &identity.Error{Kind: identity.NoAccount, Backend: name, Reason: se.ErrorType, Unforeseen: !slices.Contains(accountRefusals, se.ErrorType), Err: se}
+}
+
 // wrap turns a stytchclient error into an *identity.Error that keeps it.
 func wrap(err error) error {
 	var se *sc.Error
 	if err == nil || !errors.As(err, &se) {
 		return err
 	}
-	e := &identity.Error{Kind: identity.Refused, Err: err}
+	e := &identity.Error{Kind: identity.Refused, Backend: name, Reason: se.ErrorType, Err: err}
 	if k, ok := kinds[se.ErrorType]; ok {
 		e.Kind = k
 	} else if se.StatusCode >= 500 {

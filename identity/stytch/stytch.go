@@ -54,7 +54,10 @@ func New(api API) *Backend { return &Backend{api: api} }
 // largestPage is Stytch's largest members/search page.
 const largestPage = 1000
 
-func (b *Backend) Name() string { return "Stytch" }
+// name is how pages name Stytch when it fails.
+const name = "Stytch"
+
+func (b *Backend) Name() string { return name }
 
 func (b *Backend) Features() identity.Features {
 	return identity.Features{EmailLogin: true, ProveCurrentPhone: true, ReplaceByDeleting: true, Apps: true, OrganizationPolicy: true}
@@ -150,15 +153,11 @@ func (b *Backend) Member(ctx context.Context, as identity.Caller, memberID strin
 			return m, nil
 		}
 	}
-	return identity.Member{}, &identity.Error{Kind: identity.NotFound}
+	return identity.Member{}, &identity.Error{Kind: identity.NotFound, Backend: name}
 }
 
 func (b *Backend) RemovePhone(ctx context.Context, as identity.Caller, memberID string) (identity.Member, error) {
-	res, err := b.api.DeleteMFAPhoneNumber(ctx, as.OrganizationID, memberID, memberAuth(as.Credentials))
-	if err != nil {
-		return identity.Member{}, wrap(err)
-	}
-	return member(res.Member), nil
+	return answered(b.api.DeleteMFAPhoneNumber(ctx, as.OrganizationID, memberID, memberAuth(as.Credentials)))
 }
 
 func (b *Backend) SetTextCodes(ctx context.Context, as identity.Caller, memberID string, on bool) (identity.Member, error) {
@@ -194,9 +193,12 @@ func (b *Backend) Members(ctx context.Context, as identity.Caller, q identity.Me
 	return page, nil
 }
 
-func (b *Backend) EndSessions(ctx context.Context, as identity.Caller, memberID string) error {
-	_, err := b.api.RevokeSession(ctx, stytchclient.RevokeSessionRequest{MemberID: memberID}, memberAuth(as.Credentials))
-	return wrap(err)
+func (b *Backend) EndSessions(ctx context.Context, as identity.Caller, memberID string) (string, error) {
+	res, err := b.api.RevokeSession(ctx, stytchclient.RevokeSessionRequest{MemberID: memberID}, memberAuth(as.Credentials))
+	if err != nil {
+		return "", wrap(err)
+	}
+	return res.RequestID, nil
 }
 
 func (b *Backend) SendLoginLink(ctx context.Context, req identity.LoginLink) error {
@@ -205,7 +207,7 @@ func (b *Backend) SendLoginLink(ctx context.Context, req identity.LoginLink) err
 		LoginRedirectURL: req.RedirectURL, SignupRedirectURL: req.RedirectURL,
 		Locale: smsLocale(req.Locale), PKCECodeChallenge: req.PKCEChallenge,
 	})
-	return wrap(err)
+	return loginRefusal(wrap(err))
 }
 
 func (b *Backend) OpenLoginLink(ctx context.Context, token, pkceVerifier, locale string) (identity.Session, error) {
@@ -216,7 +218,11 @@ func (b *Backend) OpenLoginLink(ctx context.Context, token, pkceVerifier, locale
 		return identity.Session{}, wrap(err)
 	}
 	s := session(res.SessionToken, res.SessionJWT, res.MemberSession, res.Member, res.Organization)
-	s.Intermediate = res.IntermediateSessionToken
+	if !res.MemberAuthenticated {
+		s.Token, s.JWT = "", ""
+		s.Intermediate = res.IntermediateSessionToken
+		s.LoginCodeSent = res.MFARequired != nil && res.MFARequired.SecondaryAuthInitiated == stytchclient.MFAMethodSMS
+	}
 	return s, nil
 }
 
@@ -233,11 +239,7 @@ func (b *Backend) NewApp(ctx context.Context, as identity.Caller) (identity.NewA
 }
 
 func (b *Backend) RemoveApp(ctx context.Context, as identity.Caller, memberID string) (identity.Member, error) {
-	res, err := b.api.DeleteTOTP(ctx, as.OrganizationID, memberID, memberAuth(as.Credentials))
-	if err != nil {
-		return identity.Member{}, wrap(err)
-	}
-	return member(res.Member), nil
+	return answered(b.api.DeleteTOTP(ctx, as.OrganizationID, memberID, memberAuth(as.Credentials)))
 }
 
 func (b *Backend) RecoveryCodes(ctx context.Context, as identity.Caller, memberID string) ([]string, error) {
@@ -248,12 +250,12 @@ func (b *Backend) RecoveryCodes(ctx context.Context, as identity.Caller, memberI
 	return res.RecoveryCodes, nil
 }
 
-func (b *Backend) RotateRecoveryCodes(ctx context.Context, as identity.Caller) ([]string, error) {
+func (b *Backend) RotateRecoveryCodes(ctx context.Context, as identity.Caller) ([]string, string, error) {
 	res, err := b.api.RotateRecoveryCodes(ctx, stytchclient.RotateRecoveryCodesRequest{OrganizationID: as.OrganizationID, MemberID: as.MemberID})
 	if err != nil {
-		return nil, wrap(err)
+		return nil, "", wrap(err)
 	}
-	return res.RecoveryCodes, nil
+	return res.RecoveryCodes, res.RequestID, nil
 }
 
 func (b *Backend) SetDefaultMethod(ctx context.Context, as identity.Caller, method string) (identity.Member, error) {
@@ -261,11 +263,18 @@ func (b *Backend) SetDefaultMethod(ctx context.Context, as identity.Caller, meth
 }
 
 func (b *Backend) update(ctx context.Context, as identity.Caller, memberID string, req stytchclient.UpdateMemberRequest) (identity.Member, error) {
-	res, err := b.api.UpdateMember(ctx, as.OrganizationID, memberID, req, memberAuth(as.Credentials))
+	return answered(b.api.UpdateMember(ctx, as.OrganizationID, memberID, req, memberAuth(as.Credentials)))
+}
+
+// answered is a member answer as an identity.Member with Stytch's request
+// id as its reference.
+func answered(res *stytchclient.MemberResponse, err error) (identity.Member, error) {
 	if err != nil {
 		return identity.Member{}, wrap(err)
 	}
-	return member(res.Member), nil
+	m := member(res.Member)
+	m.Ref = res.RequestID
+	return m, nil
 }
 
 // sessionArgs are the session fields of a Stytch request body: a login's
@@ -313,7 +322,7 @@ func smsLocale(lang string) string {
 func member(m stytchclient.Member) identity.Member {
 	return identity.Member{
 		ID: m.MemberID, OrganizationID: m.OrganizationID, Email: m.EmailAddress, Name: m.Name,
-		Active:        m.Status == "active",
+		Status:        m.Status,
 		Phone:         m.MFAPhoneNumber,
 		PhoneVerified: m.MFAPhoneNumberVerified,
 		TextCodes:     m.MFAEnrolled,

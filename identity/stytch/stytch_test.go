@@ -126,7 +126,7 @@ func TestAdminThroughTheBackend(t *testing.T) {
 		t.Fatalf("a member of another organization: %v, want NotFound", err)
 	}
 	m, err := e.b.RemovePhone(ctx, admin, enrolled.ID)
-	if err != nil || m.Phone != "" {
+	if err != nil || m.Phone != "" || m.Ref == "" {
 		t.Fatalf("remove phone: %+v, %v", m, err)
 	}
 	if _, err := e.b.RemovePhone(ctx, admin, enrolled.ID); !identity.Is(err, identity.NoFactor) {
@@ -135,8 +135,8 @@ func TestAdminThroughTheBackend(t *testing.T) {
 	if m, err = e.b.SetTextCodes(ctx, admin, enrolled.ID, false); err != nil || m.TextCodes {
 		t.Fatalf("codes off: %+v, %v", m, err)
 	}
-	if err := e.b.EndSessions(ctx, admin, enrolled.ID); err != nil {
-		t.Fatal(err)
+	if ref, err := e.b.EndSessions(ctx, admin, enrolled.ID); err != nil || ref == "" {
+		t.Fatalf("end sessions: %q, %v", ref, err)
 	}
 
 	member, _ := e.login(e.demo.Organization.Member)
