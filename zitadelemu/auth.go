@@ -22,6 +22,10 @@ type accessToken struct {
 	userID      string
 	apiAudience bool
 	expires     time.Time
+	// Set for tokens the OpenID provider issued.
+	viaOIDC  bool
+	clientID string
+	scopes   []string
 }
 
 func newOpaqueToken() string {

@@ -1,7 +1,8 @@
 // Package zitadelemu is an in-memory emulator of the parts of a ZITADEL
 // instance that an app setting up SMS two-step verification reaches:
 // the v2 user service's phone and OTP SMS paths, their v1 auth ("me") and
-// management counterparts, and ListUsers. [Emulator.Handler] serves them over real HTTP
+// management counterparts, ListUsers, and an OpenID provider on ZITADEL's
+// endpoint paths (oidc.go, built on zitadel/oidc's op package). [Emulator.Handler] serves them over real HTTP
 // with ZITADEL's REST JSON (proto3 JSON through grpc-gateway:
 // lowerCamelCase, uint64 as strings, RFC 3339 times, unset fields left out)
 // and its error body {"code","message":"<text> (<ID>)","details":[{"@type":
@@ -39,5 +40,11 @@
 //	| SMS text | "Hello <name>,\nA new phone number has been added to your account. Please verify it with the code <code>." | approximates ZITADEL's VerifyPhone text; wording not confirmed |
 //	| sequences | one per user aggregate, +1 per event (set phone and its code are two events) | ZITADEL's counting is per aggregate too |
 //	| access tokens | opaque, 12 h; /dev/token and the OP issue them | ZITADEL's default lifetime |
+//	| OIDC endpoints | discovery at /.well-known/openid-configuration; /oauth/v2/authorize, /oauth/v2/token, /oidc/v1/userinfo, /oidc/v1/end_session, /oauth/v2/keys (plus /oauth/v2/introspect and /oauth/v2/revoke); issuer = Options.Issuer or the request's origin | paths sure (defaults.yaml) |
+//	| OIDC application | one, client id Options.ClientID (default "mfaportal"); public with PKCE (S256) unless ClientSecret is set; authorization code only (no refresh tokens); redirect and post-logout URIs from Options, or any http loopback host and port | a user-agent app in ZITADEL's dev mode |
+//	| login | authorize redirects to /ui/login/login?authRequestID=…, a page listing the demo users (POST loginName = a login name, a user name or a user id); no password, no MFA step | the emulator's own; ZITADEL's login UI differs |
+//	| OIDC tokens | opaque bearer access tokens (op encrypts "<id>:<sub>"), 12 h on the emulator clock; the REST API accepts them as the user only when the scope urn:zitadel:iam:org:project:id:zitadel:aud was asked for; sub = user id; ID tokens signed RS256 and stamped by op with real time, not the emulator clock | audience rule from third-party captures |
+//	| claims | profile, email, phone as OIDC defines; urn:zitadel:iam:user:resourceowner adds …:resourceowner:id/:name/:primary_domain to userinfo; ID tokens carry no userinfo claims (ZITADEL's default) | claim names from ZITADEL's scope docs |
+//	| end session | id_token_hint or client_id; redirects to post_logout_redirect_uri (with state) when allowed, else /ui/login/logout/done; the application's access tokens for that user stop working | ZITADEL ends the session; token revocation the emulator's choice |
 //	| not modelled | e-mail, passwords, TOTP, passkeys, OTP SMS login codes, user creation, instance members, login/MFA policies, SMS providers, connectRPC paths | — |
 package zitadelemu

@@ -1,19 +1,34 @@
 package zitadelemu
 
 import (
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
 // Options configures an Emulator; every field has a default.
 type Options struct {
 	Clock Clock // default: real clock with an advanceable offset
 	Seed  bool  // seed the demo organizations and users (see Demo)
+	// Issuer is the OIDC issuer URL; "" means the origin each request was
+	// sent to (right for a loopback server whose port is picked at start).
+	Issuer string
+	// ClientID names the demo OIDC application; default DefaultClientID.
+	ClientID string
+	// ClientSecret, when set, makes the application confidential
+	// (client_secret_basic or _post); otherwise it is public, with PKCE.
+	ClientSecret string
+	// RedirectURIs and PostLogoutRedirectURIs are the application's
+	// allowed URIs; nil allows any http URL on a loopback host and port.
+	RedirectURIs, PostLogoutRedirectURIs []string
 }
 
 // Emulator is an in-memory ZITADEL instance. All state sits behind mu.
@@ -21,17 +36,23 @@ type Emulator struct {
 	clock   Clock
 	handler http.Handler
 
-	mu     sync.Mutex
-	st     store
-	tokens map[string]*accessToken
-	outbox []Message
-	faults []*Fault
-	seeded bool
+	// The OpenID provider (oidc.go): its handler, signing key and client.
+	provider *op.Provider
+	opKey    *rsa.PrivateKey
+	client   *oidcClient
+
+	mu           sync.Mutex
+	st           store
+	tokens       map[string]*accessToken // by token (dev) or token id (OIDC)
+	authRequests map[string]*authRequest
+	outbox       []Message
+	faults       []*Fault
+	seeded       bool
 }
 
 // New builds an emulator and, when asked, its demo data.
 func New(opts Options) (*Emulator, error) {
-	e := &Emulator{clock: opts.Clock, tokens: map[string]*accessToken{}}
+	e := &Emulator{clock: opts.Clock, tokens: map[string]*accessToken{}, authRequests: map[string]*authRequest{}}
 	if e.clock == nil {
 		e.clock = &offsetClock{}
 	}
@@ -39,11 +60,17 @@ func New(opts Options) (*Emulator, error) {
 		e.seed()
 		e.seeded = true
 	}
+	e.client = newOIDCClient(opts)
+	var err error
+	if e.provider, err = e.newProvider(opts); err != nil {
+		return nil, fmt.Errorf("zitadelemu: OpenID provider: %w", err)
+	}
 	e.handler = e.routes()
 	return e, nil
 }
 
-// Handler serves ZITADEL's REST paths and the /dev endpoints.
+// Handler serves ZITADEL's REST paths, its OIDC endpoints, the login page
+// and the /dev endpoints.
 func (e *Emulator) Handler() http.Handler { return e.handler }
 
 // Now is the emulator clock's time.
@@ -78,8 +105,26 @@ func (e *Emulator) Token(userID string) (string, error) {
 	return tok, nil
 }
 
-// lookupToken finds an issued token; the caller holds e.mu.
-func (e *Emulator) lookupToken(raw string) *accessToken { return e.tokens[raw] }
+// ClientID is the demo OIDC application's client id.
+func (e *Emulator) ClientID() string { return e.client.id }
+
+// lookupToken finds an issued token; the caller holds e.mu. A dev token is
+// stored under itself; an OIDC bearer token is op's encryption of
+// "<token id>:<subject>".
+func (e *Emulator) lookupToken(raw string) *accessToken {
+	if t := e.tokens[raw]; t != nil && !t.viaOIDC {
+		return t
+	}
+	plain, err := e.provider.Crypto().Decrypt(raw)
+	if err != nil {
+		return nil
+	}
+	id, subject, ok := strings.Cut(plain, ":")
+	if t := e.tokens[id]; ok && t != nil && t.viaOIDC && t.userID == subject {
+		return t
+	}
+	return nil
+}
 
 func (e *Emulator) routes() http.Handler {
 	api := http.NewServeMux()
@@ -121,10 +166,24 @@ func (e *Emulator) routes() http.Handler {
 	dev.HandleFunc("POST /dev/faults", e.postFault)
 	dev.HandleFunc("DELETE /dev/faults", e.deleteFaults)
 
+	login := http.NewServeMux()
+	login.HandleFunc("GET "+LoginPath, e.getLogin)
+	login.HandleFunc("POST "+LoginPath, e.postLogin)
+	login.HandleFunc("GET "+LoggedOutPath, e.getLoggedOut)
+
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/dev" || strings.HasPrefix(r.URL.Path, "/dev/") {
+		switch {
+		case r.URL.Path == "/dev" || strings.HasPrefix(r.URL.Path, "/dev/"):
 			dev.ServeHTTP(w, r)
 			return
+		case strings.HasPrefix(r.URL.Path, "/ui/login/"):
+			login.ServeHTTP(w, r)
+			return
+		case isOIDCPath(r.URL.Path) && !e.applyFault(w, r):
+			e.provider.ServeHTTP(w, r)
+			return
+		case isOIDCPath(r.URL.Path):
+			return // a fault answered
 		}
 		// A fault stands for ZITADEL itself failing, so it comes before the token check.
 		if e.applyFault(w, r) {
