@@ -12,6 +12,11 @@
 // urn:zitadel:iam:org:project:id:zitadel:aud), else ZITADEL answers
 // ErrTokenInvalid. Member calls never send isVerified or returnCode.
 //
+// Login (oidc.go) signs users in by authorization code + PKCE with
+// zitadel/oidc's relying party, asking for DefaultScopes (which include the
+// API audience and the resource-owner scope), and builds the end_session
+// URL for logout. The app keeps the PKCE verifier and state itself.
+//
 // Failures are *Error values carrying ZITADEL's error id; branch with
 // IsErrorID. See ../shared/zitadel-api.md for the facts behind the paths.
 package zitadelclient
