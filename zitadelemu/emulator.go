@@ -175,25 +175,19 @@ func (e *Emulator) routes() http.Handler {
 		switch {
 		case r.URL.Path == "/dev" || strings.HasPrefix(r.URL.Path, "/dev/"):
 			dev.ServeHTTP(w, r)
-			return
 		case strings.HasPrefix(r.URL.Path, "/ui/login/"):
 			login.ServeHTTP(w, r)
-			return
-		case isOIDCPath(r.URL.Path) && !e.applyFault(w, r):
-			e.provider.ServeHTTP(w, r)
-			return
+		case e.applyFault(w, r):
+			// A fault stands for ZITADEL itself failing: it comes before the token check.
 		case isOIDCPath(r.URL.Path):
-			return // a fault answered
+			e.provider.ServeHTTP(w, r)
+		default:
+			if _, pattern := api.Handler(r); pattern == "" {
+				writeError(w, errRouteNotFound)
+				return
+			}
+			api.ServeHTTP(w, r)
 		}
-		// A fault stands for ZITADEL itself failing, so it comes before the token check.
-		if e.applyFault(w, r) {
-			return
-		}
-		if _, pattern := api.Handler(r); pattern == "" {
-			writeError(w, errRouteNotFound)
-			return
-		}
-		api.ServeHTTP(w, r)
 	})
 }
 

@@ -3,8 +3,9 @@ package zitadelemu
 // Demo names the seeded users, so tests need no magic strings.
 type Demo struct {
 	Org, OtherOrg string // organization ids: Acme and Globex
-	// Owner is Acme's ORG_OWNER; Member has no phone; Pending has none
-	// either; Enrolled has a verified phone and OTP SMS.
+	// Owner is Acme's ORG_OWNER; Member and Pending are plain members
+	// without a phone (two, so tests can each take a fresh one); Enrolled
+	// has a verified phone and OTP SMS.
 	Owner, Member, Pending, Enrolled string
 	// OtherOwner and OtherMember belong to Globex.
 	OtherOwner, OtherMember string
