@@ -76,6 +76,8 @@ type Features struct {
 	// OrganizationPolicy: the organization may require two-step
 	// verification of every member (Organization.MFARequired).
 	OrganizationPolicy bool
+	// EndSessions: administrators can sign a member out everywhere.
+	EndSessions bool
 }
 
 // Credentials carry a member's session to the backend.
@@ -194,6 +196,19 @@ type EmailLogin interface {
 	// OpenLoginLink exchanges the link's token for a session, or for a
 	// login that waits for its second step (Session.Intermediate set).
 	OpenLoginLink(ctx context.Context, token, pkceVerifier, locale string) (Session, error)
+}
+
+// RedirectLogin is logging in on the backend's own pages (OpenID Connect,
+// authorization code with PKCE): ZITADEL.
+type RedirectLogin interface {
+	// LoginURL is where to send the browser; state and the PKCE verifier
+	// are the app's to keep until the browser comes back.
+	LoginURL(state, pkceVerifier string) string
+	// FinishLogin exchanges the code the browser came back with.
+	FinishLogin(ctx context.Context, code, pkceVerifier string) (Session, error)
+	// LogoutURL ends the session at the backend and comes back to the
+	// app's page registered for it.
+	LogoutURL(state string) (string, error)
 }
 
 // LoginLink is a login e-mail to send.

@@ -81,3 +81,29 @@ func (c *Client) ListOrgMembers(ctx context.Context, token, orgID string) ([]Mem
 func (c *Client) RemoveUserOTPSMS(ctx context.Context, token, orgID, userID string) (*Details, error) {
 	return c.details(ctx, call{endpoint: "management.v1.remove_otp_sms", method: http.MethodDelete, path: "/management/v1/users/" + esc(userID) + "/auth_factors/otp_sms", token: token, orgID: orgID})
 }
+
+// RemoveUserPhone removes another user's phone, and their OTP SMS with it
+// (DELETE /management/v1/users/{userId}/phone, user.write): an admin's
+// reset of a lost phone.
+func (c *Client) RemoveUserPhone(ctx context.Context, token, orgID, userID string) (*Details, error) {
+	return c.details(ctx, call{endpoint: "management.v1.remove_phone", method: http.MethodDelete, path: "/management/v1/users/" + esc(userID) + "/phone", token: token, orgID: orgID})
+}
+
+// Membership is one of the caller's roles in an organization.
+type Membership struct {
+	OrgID string   `json:"orgId"`
+	Roles []string `json:"roles"`
+}
+
+type membershipsResponse struct {
+	Result []Membership `json:"result"`
+}
+
+// MyMemberships are the token's user's roles in organizations
+// (POST /auth/v1/memberships/me/_search, any authenticated user); an
+// organization's admins are ORG_OWNER or ORG_USER_MANAGER there.
+func (c *Client) MyMemberships(ctx context.Context, token string) ([]Membership, error) {
+	var out membershipsResponse
+	err := c.do(ctx, call{endpoint: "auth.v1.list_my_memberships", method: http.MethodPost, path: "/auth/v1/memberships/me/_search", token: token, in: struct{}{}, out: &out})
+	return out.Result, err
+}

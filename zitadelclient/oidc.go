@@ -25,6 +25,8 @@ const (
 	ScopeResourceOwner = "urn:zitadel:iam:user:resourceowner"
 	// ClaimResourceOwnerID is the organization id claim that scope adds.
 	ClaimResourceOwnerID = "urn:zitadel:iam:user:resourceowner:id"
+	// ClaimResourceOwnerName is the organization's name in userinfo.
+	ClaimResourceOwnerName = "urn:zitadel:iam:user:resourceowner:name"
 )
 
 // DefaultScopes are what mfaportal asks for at login.
@@ -102,6 +104,7 @@ type Session struct {
 	Expiry      time.Time
 	UserID      string // the ID token's sub: the ZITADEL user id
 	OrgID       string // from userinfo's resource-owner claim
+	OrgName     string // likewise
 	LoginName   string
 	Email       string
 	Claims      *oidc.IDTokenClaims
@@ -125,6 +128,7 @@ func (l *Login) Exchange(ctx context.Context, code, verifier string) (*Session, 
 	if id, ok := info.Claims[ClaimResourceOwnerID].(string); ok {
 		s.OrgID = id
 	}
+	s.OrgName, _ = info.Claims[ClaimResourceOwnerName].(string)
 	if s.OrgID == "" {
 		return nil, errors.New("zitadelclient: userinfo has no organization; ask for the scope " + ScopeResourceOwner)
 	}
@@ -150,4 +154,15 @@ func (l *Login) EndSessionURL(idToken, state string) (string, error) {
 		q.Set("state", state)
 	}
 	return endpoint + "?" + q.Encode(), nil
+}
+
+// OrgName is the name of the organization of the access token's user
+// (userinfo's resource-owner claim), for the pages' header.
+func (l *Login) OrgName(ctx context.Context, accessToken, userID string) (string, error) {
+	info, err := rp.Userinfo[*oidc.UserInfo](ctx, accessToken, oidc.BearerToken, userID, l.rp)
+	if err != nil {
+		return "", fmt.Errorf("zitadelclient: userinfo: %w", err)
+	}
+	name, _ := info.Claims[ClaimResourceOwnerName].(string)
+	return name, nil
 }

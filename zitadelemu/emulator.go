@@ -149,6 +149,7 @@ func (e *Emulator) routes() http.Handler {
 	api.HandleFunc("POST /auth/v1/users/me/auth_factors/_search", handle(e, e.myAuthFactors))
 	api.HandleFunc("POST /auth/v1/users/me/auth_factors/otp_sms", handle(e, e.addMyOTPSMS))
 	api.HandleFunc("DELETE /auth/v1/users/me/auth_factors/otp_sms", handle(e, e.removeMyOTPSMS))
+	api.HandleFunc("POST /auth/v1/memberships/me/_search", handle(e, e.myMemberships))
 	// v1 management API: any user of an organization (x-zitadel-orgid)
 	api.HandleFunc("GET /management/v1/users/{userId}/phone", handle(e, e.mgmtGetPhone))
 	api.HandleFunc("PUT /management/v1/users/{userId}/phone", handle(e, e.mgmtSetPhone))

@@ -1,6 +1,9 @@
 package zitadelemu
 
-import "net/http"
+import (
+	"net/http"
+	"strconv"
+)
 
 // The v1 auth API (/auth/v1/users/me/…) acts on the token's own user; the
 // v1 management API (/management/v1/users/{userId}/…) on a user of the
@@ -185,4 +188,31 @@ func (e *Emulator) mgmtRemoveOTPSMS(r *http.Request, caller *user, _ *empty) (an
 		return nil, err
 	}
 	return detailsV1(u), nil
+}
+
+// membership is zitadel.user.v1.Membership, for an organization.
+type membership struct {
+	UserID      string   `json:"userId"`
+	Details     details  `json:"details"`
+	Roles       []string `json:"roles"`
+	DisplayName string   `json:"displayName,omitempty"`
+	OrgID       string   `json:"orgId"`
+}
+
+type membershipsResponse struct {
+	Details listDetails  `json:"details"`
+	Result  []membership `json:"result"`
+}
+
+// myMemberships is ListMyMemberships (POST /auth/v1/memberships/me/_search):
+// the caller's roles in their own organization, which is where the
+// emulator's seed gives roles. A user without any has an empty result.
+func (e *Emulator) myMemberships(_ *http.Request, me *user, _ *empty) (any, *apiError) {
+	out := membershipsResponse{Result: []membership{}}
+	if len(me.Roles) > 0 {
+		o := e.st.org(me.OrgID)
+		out.Result = append(out.Result, membership{UserID: me.ID, Details: me.detailsV1(), Roles: me.Roles, DisplayName: o.Name, OrgID: o.ID})
+	}
+	out.Details.TotalResult = strconv.Itoa(len(out.Result))
+	return out, nil
 }
