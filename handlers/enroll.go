@@ -56,5 +56,8 @@ func (a *app) turnOnSend(c echo.Context) error {
 	if !allowedActions(profileState(s.Profile)).TurnOn {
 		return redirectTo("/")
 	}
+	if a.noCodeNeeded() {
+		return a.setTextCodesNow(c, true)
+	}
 	return a.codeToCurrentPhone(c, s, flowTurnOn)
 }

@@ -56,6 +56,7 @@ const (
 	flowTurnOn      = "turn-on"      // MFA back on, with the phone already set
 	flowStepUp      = "stepup"       // replace, step 1: prove the current phone, then it is removed
 	flowReplace     = "replace"      // replace, step 2: old phone removed, no code yet; enroll follows
+	flowChange      = "change"       // a new number in place of the confirmed one, which works until the new one is confirmed
 	flowUnenroll    = "unenroll"     // prove the current phone to turn MFA off
 
 	flowTOTPStepUp     = "totp-stepup"     // prove the phone before an app is added, when the session has not
@@ -96,6 +97,12 @@ var flows = map[string]flow{
 		newPhone: true, phoneForm: "/enroll", textCodes: &on,
 		code: views.CodeEnroll, submit: "Turn on",
 		stateNote: "Text message codes are not on yet. They will be once you enter the code.",
+		done:      (*app).finishEnroll,
+	},
+	flowChange: {
+		newPhone: true, phoneForm: "/replace", textCodes: &on,
+		code: views.CodeEnroll, submit: "Confirm",
+		stateNote: "Nothing has changed yet: your current phone still receives your sign-in codes.",
 		done:      (*app).finishEnroll,
 	},
 	flowTurnOn: {

@@ -164,6 +164,7 @@ type app struct {
 	idp       identity.Backend
 	features  identity.Features
 	mail      identity.EmailLogin // nil when the backend has no e-mailed login
+	redir     identity.RedirectLogin // set when members log in on the backend's own pages
 	apps      identity.Apps       // nil when the backend has no authenticator apps
 	verifier  SessionVerifier
 	log       *slog.Logger
@@ -245,6 +246,11 @@ func newApp(opts Options) (*app, error) {
 	}
 	if a.features.EmailLogin {
 		a.mail, _ = opts.Backend.(identity.EmailLogin)
+	} else {
+		a.redir, _ = opts.Backend.(identity.RedirectLogin)
+	}
+	if a.mail == nil && a.redir == nil && opts.HostSession == nil {
+		return nil, fmt.Errorf("handlers: %s offers no way to log in (identity.EmailLogin or identity.RedirectLogin)", opts.Backend.Name())
 	}
 	if a.features.Apps {
 		a.apps, _ = opts.Backend.(identity.Apps)

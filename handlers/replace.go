@@ -15,6 +15,9 @@ import (
 // it, then the member enrolls the new one.
 
 func (a *app) replaceConfirm(c echo.Context) error {
+	if a.noCodeNeeded() {
+		return a.changeForm(c)
+	}
 	s, err := a.requireMember(c)
 	if err != nil {
 		return err

@@ -30,6 +30,7 @@ func (a *app) handler(opts Options) (http.Handler, error) {
 			FrameAncestors: opts.FrameAncestors,
 			StaticPrefix:   a.base + "/static/",
 			HSTS:           strings.HasPrefix(a.publicURL, "https://"),
+			FormActions:    a.backendOrigins(),
 		}),
 		middleware.MaxBody(64 << 10), // a body past 64 KB is a 413
 		a.loadSession,                // the session cookie, decoded once
@@ -118,11 +119,17 @@ func (a *app) routes(g *echo.Group) {
 
 	// Logging in: e-mail magic link, then the SMS code when MFA applies.
 	// A host that hands the session in logs members in and out itself.
-	if a.host != nil {
+	// A backend with its own login pages (OpenID Connect) gets a redirect.
+	switch {
+	case a.host != nil:
 		for _, p := range []string{"/login", "/login/sent", "/authenticate", "/login/phone", "/logout"} {
 			g.Any(p, a.toHostLogin)
 		}
-	} else {
+	case a.redir != nil:
+		g.GET("/login", a.redirectLogin)
+		g.GET("/authenticate", a.finishRedirectLogin)
+		g.POST("/logout", a.redirectLogout)
+	default:
 		g.GET("/login", a.loginForm)
 		g.POST("/login", a.loginSend)
 		g.GET("/login/sent", a.loginSent)
@@ -143,17 +150,12 @@ func (a *app) routes(g *echo.Group) {
 	g.POST("/unenroll", a.unenrollStart)
 	g.GET("/phone/remove", a.phoneRemoveConfirm)
 	g.POST("/phone/remove", a.phoneRemove)
-	g.POST("/mfa/default", a.setDefaultMethod)
+	g.POST("/replace/phone", a.changeSend)
 
-	// The authenticator app and its recovery codes.
-	g.POST("/totp", a.totpStart)
-	g.GET("/totp/remove", a.totpRemoveConfirm)
-	g.POST("/totp/remove", a.totpRemoveStart)
-	g.GET("/recovery-codes", a.recoveryCodesPage)
-	g.GET("/recovery-codes/download", a.recoveryCodesDownload)
-	g.POST("/recovery-codes/saved", a.recoveryCodesSaved)
-	g.GET("/recovery-codes/new", a.recoveryRotateConfirm)
-	g.POST("/recovery-codes/new", a.recoveryRotateStart)
+	// The authenticator app and its recovery codes, where the backend has them.
+	if a.apps != nil {
+		a.appRoutes(g)
+	}
 
 	// Entering a code (texted, from the app, or a recovery code), for every flow.
 	g.GET("/verify", a.verifyForm)
@@ -168,6 +170,19 @@ func (a *app) routes(g *echo.Group) {
 	g.GET("/admin/members/:member_id/reset", a.adminResetConfirm)
 	g.POST("/admin/members/:member_id/reset", a.adminReset)
 	g.GET("/admin/members/:member_id/reset/done", a.adminResetDone)
+}
+
+// appRoutes are the authenticator app's and recovery codes' pages.
+func (a *app) appRoutes(g *echo.Group) {
+	g.POST("/mfa/default", a.setDefaultMethod)
+	g.POST("/totp", a.totpStart)
+	g.GET("/totp/remove", a.totpRemoveConfirm)
+	g.POST("/totp/remove", a.totpRemoveStart)
+	g.GET("/recovery-codes", a.recoveryCodesPage)
+	g.GET("/recovery-codes/download", a.recoveryCodesDownload)
+	g.POST("/recovery-codes/saved", a.recoveryCodesSaved)
+	g.GET("/recovery-codes/new", a.recoveryRotateConfirm)
+	g.POST("/recovery-codes/new", a.recoveryRotateStart)
 	g.GET("/admin/members/:member_id/remove-app", a.adminRemoveAppConfirm)
 	g.POST("/admin/members/:member_id/remove-app", a.adminRemoveApp)
 }

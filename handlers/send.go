@@ -93,6 +93,11 @@ func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, num
 			v.Purpose, v.Title = views.PurposeLoginReset, "An administrator reset your phone"
 			v.Notice = "An administrator reset your phone, so codes no longer go to your old number. Add your mobile number to finish logging in, or log out."
 		}
+	case views.PurposeChange:
+		v.Title = "Change your phone number"
+		v.ActionURL = v.URL("/replace/phone")
+		v.CancelURL = v.URL("/")
+		v.Notice = "Nothing has changed yet: your current phone still receives your sign-in codes."
 	case views.PurposeReplace:
 		v.Title = "Add your new phone"
 		v.ActionURL = v.URL("/enroll")
@@ -122,8 +127,12 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 	if err := a.newPhoneFlow(c, s, kind); err != nil {
 		return err
 	}
-	// A number linked earlier but never confirmed would block this one.
-	err = a.dropUnconfirmedPhone(c, s, func(p string) bool { return p != num.E164 })
+	// A number linked earlier but never confirmed would block this one
+	// where a phone is replaced by deleting it; elsewhere the new number
+	// simply takes its place.
+	if a.features.ReplaceByDeleting {
+		err = a.dropUnconfirmedPhone(c, s, func(p string) bool { return p != num.E164 })
+	}
 	if err == nil {
 		err = a.sendCode(c, s, num.E164)
 	}

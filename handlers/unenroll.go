@@ -44,5 +44,8 @@ func (a *app) unenrollStart(c echo.Context) error {
 	if !acts.Unenroll {
 		return redirectTo("/")
 	}
+	if a.noCodeNeeded() {
+		return a.setTextCodesNow(c, false)
+	}
 	return a.codeToCurrentPhone(c, s, flowUnenroll)
 }

@@ -276,9 +276,10 @@ func (a *app) verifyCancel(c echo.Context) error {
 	if err := a.takeFlow(ctx, s); err != nil {
 		return err
 	}
-	if f.newPhone {
+	if f.newPhone && a.features.ReplaceByDeleting {
 		// The number texted but never confirmed goes too, if Stytch still
-		// has it so.
+		// has it so. (Where a number changes in place, removing it would
+		// take the confirmed number's codes with it: it stays, unconfirmed.)
 		texted := s.Flow.PhoneE164
 		if err := a.dropUnconfirmedPhone(c, s, func(p string) bool { return p == texted }); err != nil {
 			return withRetry(err, "/", "Back to security settings")

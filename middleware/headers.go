@@ -18,6 +18,10 @@ type HeadersConfig struct {
 	// set it when the app is served over https, so a browser that has been
 	// there once never asks over plain http again.
 	HSTS bool
+	// FormActions are origins, besides our own, that a form's answer may
+	// redirect to (CSP form-action covers redirects): the identity
+	// backend's logout page, when it has one.
+	FormActions []string
 }
 
 // SecurityHeaders sets a strict Content-Security-Policy and the usual
@@ -35,8 +39,14 @@ func SecurityHeaders(cfg HeadersConfig) func(http.Handler) http.Handler {
 		}
 		ancestors = strings.Join(cfg.FrameAncestors, " ")
 	}
+	for _, src := range cfg.FormActions {
+		if !validCSPSource(src) {
+			panic(fmt.Sprintf("middleware: form action %q is not a single CSP source expression", src))
+		}
+	}
+	formAction := strings.Join(append([]string{"'self'"}, cfg.FormActions...), " ")
 	csp := "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors " + ancestors
+		"connect-src 'self'; form-action " + formAction + "; base-uri 'none'; frame-ancestors " + ancestors
 	// The headers every answer carries, built once. Each value is its own
 	// one-element slice, assigned as is: net/http copies headers when the
 	// answer starts, and Header.Add appends to a full slice by copying, so

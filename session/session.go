@@ -39,6 +39,9 @@ type State struct {
 	// PKCEVerifier is the PKCE code verifier of the magic link this browser
 	// asked for: only this browser can finish that login. Cleared once used.
 	PKCEVerifier string `json:",omitzero"`
+	// LoginState is the OpenID Connect state of a login on the backend's
+	// own pages (identity.RedirectLogin), checked when the browser returns.
+	LoginState string `json:",omitzero"`
 	// CheckedAt is when Stytch last confirmed the session, and
 	// SessionExpiresAt when Stytch said it ends: sealed in the cookie,
 	// they let a page view trust the session for a few minutes without

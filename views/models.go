@@ -115,6 +115,7 @@ type LoginSentPage struct {
 const (
 	PurposeEnroll  = "enroll"  // first phone, from settings
 	PurposeReplace = "replace" // new phone after the old one was removed
+	PurposeChange  = "change"  // new phone in place of the confirmed one, which works until then
 	PurposeLogin   = "login"   // the organization requires MFA and the member has none yet
 	// PurposeLoginReset: during login, MFA is on for the member but an
 	// administrator reset their phone, their only method.
