@@ -88,8 +88,11 @@ func switchLabel(method string) string {
 
 // normalizeCode cleans up what a person typed for method: 6 digits, or a
 // recovery code as Stytch writes them (abcd-efgh-ijkl).
-func normalizeCode(method, input string) (string, bool) {
-	if method != methodRecovery {
+func normalizeCode(method, input string, letters bool) (string, bool) {
+	switch {
+	case method == methodSMS && letters:
+		return letterCode(input)
+	case method != methodRecovery:
 		return phone.NormalizeCode(input)
 	}
 	if len(input) > 64 {
@@ -112,8 +115,34 @@ func normalizeCode(method, input string) (string, bool) {
 	return c[:4] + "-" + c[4:8] + "-" + c[8:], true
 }
 
+// letterCode is a texted code of 6 upper-case letters and digits, as
+// typed: any case, spaces and dashes dropped.
+func letterCode(input string) (string, bool) {
+	if len(input) > 64 {
+		return "", false
+	}
+	var b strings.Builder
+	for _, r := range strings.ToUpper(input) {
+		switch {
+		case r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '-' || r == ' ' || r == '\t':
+		default:
+			return "", false
+		}
+	}
+	if b.Len() != phone.CodeLength {
+		return "", false
+	}
+	return b.String(), true
+}
+
 // badShape is the message for input that cannot be a code of method.
-func badShape(method string) string {
+func badShape(method string, letters bool) string {
+	switch {
+	case method == methodSMS && letters:
+		return "Enter the 6 letters and digits from the text message."
+	}
 	switch method {
 	case methodTOTP:
 		return "Enter the 6 digits your authenticator app shows now."

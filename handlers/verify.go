@@ -106,9 +106,9 @@ func (a *app) verifyCode(c echo.Context) error {
 		return err
 	}
 	v := a.codePage(c, s, f)
-	code, ok := normalizeCode(v.Method, c.FormValue("code"))
+	code, ok := normalizeCode(v.Method, c.FormValue("code"), a.features.LetterCodes)
 	if !ok {
-		v.Errors, v.Problem = views.Errors{{Field: "code", Message: badShape(v.Method)}}, true
+		v.Errors, v.Problem = views.Errors{{Field: "code", Message: badShape(v.Method, a.features.LetterCodes)}}, true
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
 	if v.Expired {

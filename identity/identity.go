@@ -78,6 +78,9 @@ type Features struct {
 	OrganizationPolicy bool
 	// EndSessions: administrators can sign a member out everywhere.
 	EndSessions bool
+	// LetterCodes: texted codes may hold upper-case letters as well as
+	// digits (ZITADEL's default: 6 of either); otherwise they are 6 digits.
+	LetterCodes bool
 }
 
 // Credentials carry a member's session to the backend.

@@ -44,7 +44,7 @@ func New(c *zc.Client, login *zc.Login) *Backend { return &Backend{c: c, login: 
 
 func (b *Backend) Name() string { return name }
 
-func (b *Backend) Features() identity.Features { return identity.Features{} }
+func (b *Backend) Features() identity.Features { return identity.Features{LetterCodes: true} }
 
 // Session reads the member and their roles with their token; ZITADEL
 // does not rotate access tokens, so the credentials stay as they are.
