@@ -163,9 +163,9 @@ type DemoAccount struct {
 type app struct {
 	idp       identity.Backend
 	features  identity.Features
-	mail      identity.EmailLogin // nil when the backend has no e-mailed login
+	mail      identity.EmailLogin    // nil when the backend has no e-mailed login
 	redir     identity.RedirectLogin // set when members log in on the backend's own pages
-	apps      identity.Apps       // nil when the backend has no authenticator apps
+	apps      identity.Apps          // nil when the backend has no authenticator apps
 	verifier  SessionVerifier
 	log       *slog.Logger
 	auditLog  *slog.Logger
