@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -445,50 +446,30 @@ func (m *Main) openMetrics(reg *metrics.Registry) error {
 	return nil
 }
 
-// runEmulator is `mfaportal emulator`: the emulator alone, for developing
-// against or for other programs' tests.
+// runEmulator is `mfaportal emulator`: an emulator alone, Stytch's or with
+// -backend zitadel ZITADEL's, for developing against or for other
+// programs' tests.
 func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mfaportal emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
-	projectID := fs.String("project-id", "", "project id to accept (default: the emulator's own)")
-	secret := fs.String("secret", "", "secret to accept (default: the emulator's own)")
-	seed := fs.Bool("seed", true, "seed the demo organizations (off by default with -seed-file)")
-	seedFile := fs.String("seed-file", "", "JSON file of organizations, members, roles, MFA state and redirect URLs (format in README.md)")
-	redirect := fs.String("redirect-url", "", "magic-link redirect URL when a request names none (always allowed)")
-	redirects := fs.String("redirect-urls", "", "comma-separated redirect-URL allow-list, * for a subdomain, the port or the end of the path\n(default: the seed file's, else "+strings.Join(stytchemu.DefaultRedirectURLs, ",")+")")
-	if err := fs.Parse(args); err != nil {
+	f, ok := parseEmulatorFlags(args, stderr)
+	if !ok {
 		return 2
 	}
-	opts := stytchemu.Options{ProjectID: *projectID, Secret: *secret, Seed: *seed, DefaultRedirectURL: *redirect}
-	if *seedFile != "" {
-		data, err := os.ReadFile(*seedFile)
-		if err != nil {
-			fmt.Fprintln(stderr, "mfaportal emulator:", err)
-			return 2
-		}
-		opts.SeedJSON = data
-		opts.Seed = flagSet(fs, "seed") && *seed // the file replaces the demo unless -seed asks for both
+	newEmulator := stytchStandalone
+	if f.backend == "zitadel" {
+		newEmulator = zitadelStandalone
 	}
-	if *redirects != "" {
-		for _, u := range strings.Split(*redirects, ",") {
-			opts.RedirectURLs = append(opts.RedirectURLs, strings.TrimSpace(u))
-		}
-	}
-	emu, err := stytchemu.New(opts)
+	emu, err := newEmulator(f)
 	if err != nil {
 		fmt.Fprintln(stderr, "mfaportal emulator:", err)
 		return 2
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "mfaportal emulator:", err)
 		return 1
 	}
-	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Stytch emulator listening\n  STYTCH_API_URL=%s\n  STYTCH_PROJECT_ID=%s\n  STYTCH_SECRET=%s\n  dev outbox: %s/dev/outbox\n  dev requests: %s/dev/requests\n  redirect URLs: %s\n",
-		base, emu.ProjectID(), emu.Secret(), base, base, strings.Join(emu.RedirectURLs(), " "))
-	srv := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: emu.ConnState}
+	fmt.Fprint(stdout, emu.settings("http://"+ln.Addr().String()))
+	srv := &http.Server{Handler: emu.handler, ReadHeaderTimeout: 10 * time.Second, ConnState: emu.connState}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -500,6 +481,91 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 1
 	}
 	return 0
+}
+
+// emulatorFlags are `mfaportal emulator`'s flags.
+type emulatorFlags struct {
+	fs                     *flag.FlagSet
+	backend, addr          string
+	seed                   bool
+	projectID, secret      string // Stytch's
+	seedFile               string
+	redirect, redirects    string
+	clientID, clientSecret string // ZITADEL's
+}
+
+// backendFlags are the flags only one backend's emulator takes.
+var backendFlags = map[string][]string{
+	"stytch":  {"project-id", "secret", "seed-file", "redirect-url", "redirect-urls"},
+	"zitadel": {"client-id", "client-secret"},
+}
+
+// parseEmulatorFlags reads the flags and refuses, in one line on stderr,
+// an unknown backend or a flag of the other backend's.
+func parseEmulatorFlags(args []string, stderr io.Writer) (*emulatorFlags, bool) {
+	f := &emulatorFlags{fs: flag.NewFlagSet("mfaportal emulator", flag.ContinueOnError)}
+	fs := f.fs
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.backend, "backend", "stytch", "which emulator: stytch or zitadel")
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8081", "listen address")
+	fs.BoolVar(&f.seed, "seed", true, "seed the demo organizations (Stytch: off by default with -seed-file)")
+	fs.StringVar(&f.projectID, "project-id", "", "Stytch: project id to accept (default: the emulator's own)")
+	fs.StringVar(&f.secret, "secret", "", "Stytch: secret to accept (default: the emulator's own)")
+	fs.StringVar(&f.seedFile, "seed-file", "", "Stytch: JSON file of organizations, members, roles, MFA state and redirect URLs (format in README.md)")
+	fs.StringVar(&f.redirect, "redirect-url", "", "Stytch: magic-link redirect URL when a request names none (always allowed)")
+	fs.StringVar(&f.redirects, "redirect-urls", "", "Stytch: comma-separated redirect-URL allow-list, * for a subdomain, the port or the end of the path\n(default: the seed file's, else "+strings.Join(stytchemu.DefaultRedirectURLs, ",")+")")
+	fs.StringVar(&f.clientID, "client-id", "", "ZITADEL: client id of the OIDC application (default "+zitadelemu.DefaultClientID+")")
+	fs.StringVar(&f.clientSecret, "client-secret", "", "ZITADEL: client secret, making the application confidential (default: public, PKCE only)")
+	if err := fs.Parse(args); err != nil {
+		return nil, false
+	}
+	if _, ok := backendFlags[f.backend]; !ok {
+		fmt.Fprintf(stderr, "mfaportal emulator: -backend %q: want stytch or zitadel\n", f.backend)
+		return nil, false
+	}
+	for _, backend := range slices.Sorted(maps.Keys(backendFlags)) {
+		for _, name := range backendFlags[backend] {
+			if backend != f.backend && flagSet(fs, name) {
+				fmt.Fprintf(stderr, "mfaportal emulator: -%s is for -backend %s only\n", name, backend)
+				return nil, false
+			}
+		}
+	}
+	return f, true
+}
+
+// standaloneEmulator is an emulator ready to serve alone.
+type standaloneEmulator struct {
+	handler   http.Handler
+	connState func(net.Conn, http.ConnState)
+	// settings is what to print once the emulator listens at base.
+	settings func(base string) string
+}
+
+// stytchStandalone is the Stytch emulator of `mfaportal emulator`.
+func stytchStandalone(f *emulatorFlags) (standaloneEmulator, error) {
+	opts := stytchemu.Options{ProjectID: f.projectID, Secret: f.secret, Seed: f.seed, DefaultRedirectURL: f.redirect}
+	if f.seedFile != "" {
+		data, err := os.ReadFile(f.seedFile)
+		if err != nil {
+			return standaloneEmulator{}, err
+		}
+		opts.SeedJSON = data
+		opts.Seed = flagSet(f.fs, "seed") && f.seed // the file replaces the demo unless -seed asks for both
+	}
+	if f.redirects != "" {
+		for _, u := range strings.Split(f.redirects, ",") {
+			opts.RedirectURLs = append(opts.RedirectURLs, strings.TrimSpace(u))
+		}
+	}
+	emu, err := stytchemu.New(opts)
+	if err != nil {
+		return standaloneEmulator{}, err
+	}
+	return standaloneEmulator{handler: emu.Handler(), connState: emu.ConnState, settings: func(base string) string {
+		return fmt.Sprintf("Stytch emulator listening\n  STYTCH_API_URL=%s\n  STYTCH_PROJECT_ID=%s\n  STYTCH_SECRET=%s\n  dev outbox: %s/dev/outbox\n  dev requests: %s/dev/requests\n  redirect URLs: %s\n",
+			base, emu.ProjectID(), emu.Secret(), base, base, strings.Join(emu.RedirectURLs(), " "))
+	}}, nil
 }
 
 // flagSet reports whether the command line set the flag name.

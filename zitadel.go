@@ -122,3 +122,23 @@ func (m *Main) zitadelDevMode(ctx context.Context, client *zitadelclient.Client)
 	}
 	return d, nil
 }
+
+// zitadelStandalone is the ZITADEL emulator of `mfaportal emulator
+// -backend zitadel`. Its issuer is the origin each request reaches it at,
+// and its application allows any http URL on a loopback host, so an app
+// on this machine needs only its URL and client id.
+func zitadelStandalone(f *emulatorFlags) (standaloneEmulator, error) {
+	emu, err := zitadelemu.New(zitadelemu.Options{Seed: f.seed, ClientID: f.clientID, ClientSecret: f.clientSecret})
+	if err != nil {
+		return standaloneEmulator{}, err
+	}
+	return standaloneEmulator{handler: emu.Handler(), settings: func(base string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "ZITADEL emulator listening\n  IDENTITY_BACKEND=zitadel\n  ZITADEL_URL=%s\n  ZITADEL_CLIENT_ID=%s\n", base, emu.ClientID())
+		if f.clientSecret != "" {
+			fmt.Fprintf(&b, "  ZITADEL_CLIENT_SECRET=%s\n", f.clientSecret)
+		}
+		fmt.Fprintf(&b, "  dev outbox: %s/dev/outbox\n  dev users: %s/dev/users\n  redirect URIs: any http URL on localhost, 127.0.0.1 or [::1]\n", base, base)
+		return b.String()
+	}}, nil
+}

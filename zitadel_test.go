@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/zitadelclient"
@@ -188,4 +189,68 @@ func TestRunZitadelConfigExits2(t *testing.T) {
 			t.Errorf("%v %v: exit %d, stderr %q; want 2 and one line naming %s", tt.env, tt.args, code, out, tt.want)
 		}
 	}
+}
+
+// `mfaportal emulator -backend zitadel` prints its URL and what to set,
+// serves its dev endpoints and ZITADEL's discovery, and stops with its
+// context.
+func TestZitadelEmulatorCommand(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"emulator", "-backend", "zitadel", "-addr", "127.0.0.1:0", "-client-id", "portal"}, mapEnv(nil), out, io.Discard)
+	}()
+	base := waitForSetting(t, out, "ZITADEL_URL=")
+	for _, want := range []string{"IDENTITY_BACKEND=zitadel", "ZITADEL_CLIENT_ID=portal", "dev outbox: " + base + "/dev/outbox", "dev users: " + base + "/dev/users"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if status, body := get(t, base+"/dev/users"); status != http.StatusOK || !strings.Contains(body, "ORG_OWNER") {
+		t.Errorf("/dev/users: %d %s", status, body)
+	}
+	if _, err := zitadelclient.NewLogin(ctx, zitadelclient.LoginConfig{Issuer: base, ClientID: "portal", RedirectURI: "http://localhost:8080/authenticate"}); err != nil {
+		t.Errorf("discovery: %v", err)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+}
+
+// A flag of one backend's emulator is refused for the other's, and an
+// unknown backend is refused, each with exit status 2 and a message.
+func TestEmulatorCommandRefusesTheOtherBackendsFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-backend", "zitadel", "-project-id", "project-test-1"},
+		{"-backend", "zitadel", "-seed-file", "orgs.json"},
+		{"-backend", "zitadel", "-redirect-urls", "http://localhost:*"},
+		{"-client-id", "portal"},
+		{"-backend", "stytch", "-client-secret", "s"},
+		{"-backend", "okta"},
+	} {
+		var stderr syncBuffer
+		code := run(context.Background(), append([]string{"emulator", "-addr", "127.0.0.1:0"}, args...), mapEnv(nil), io.Discard, &stderr)
+		if out := strings.TrimSpace(stderr.String()); code != 2 || strings.Contains(out, "\n") || !strings.Contains(out, "-backend") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line about -backend", args, code, out)
+		}
+	}
+}
+
+// waitForSetting waits for `prefix…` in the emulator command's output and
+// returns what follows it.
+func waitForSetting(t *testing.T, out *syncBuffer, prefix string) string {
+	t.Helper()
+	for i := 0; i < 500; i++ {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), prefix); ok {
+				return v
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no %s in the output:\n%s", prefix, out.String())
+	return ""
 }
