@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,6 +32,10 @@ type Config struct {
 	PublicURL *url.URL `env:"PUBLIC_URL" want:"an absolute http(s) URL such as https://mfa.example.com"`
 	BasePath  string   `env:"BASE_PATH" envDefault:"/" want:"a path that starts with /, such as /settings/security"`
 
+	// IdentityBackend is where members and their factors live: stytch or
+	// zitadel. Variables of the other one are refused, not ignored.
+	IdentityBackend string `env:"IDENTITY_BACKEND" envDefault:"stytch" want:"stytch or zitadel"`
+
 	// Both or neither; the secret and the session keys may come from a
 	// file (X_FILE), whose contents settle moves to the field itself.
 	ProjectID  string `env:"STYTCH_PROJECT_ID"`
@@ -40,6 +45,14 @@ type Config struct {
 	APIURL *url.URL `env:"STYTCH_API_URL" want:"an absolute http(s) URL such as https://login.example.com"`
 	// Organization is an id or a slug; "" → asked at login.
 	Organization string `env:"STYTCH_ORGANIZATION"`
+	// ZitadelURL nil: the built-in ZITADEL emulator (the demo). With it,
+	// ZitadelClientID is required; the secret is "" for a PKCE-only
+	// application.
+	ZitadelURL              *url.URL      `env:"ZITADEL_URL" want:"the instance's origin, such as https://auth.example.com"`
+	ZitadelClientID         string        `env:"ZITADEL_CLIENT_ID"`
+	ZitadelClientSecret     string        `env:"ZITADEL_CLIENT_SECRET"`
+	ZitadelClientSecretFile string        `env:"ZITADEL_CLIENT_SECRET_FILE,file"`
+	ZitadelTimeout          time.Duration `env:"ZITADEL_TIMEOUT" envDefault:"10s" want:"a duration such as 30s or 2m"`
 	// SessionKeys "" → random, with a warning.
 	SessionKeys     string `env:"SESSION_KEYS"`
 	SessionKeysFile string `env:"SESSION_KEYS_FILE,file"`
@@ -81,9 +94,18 @@ type Config struct {
 	LogLevel  slog.Level `env:"LOG_LEVEL" envDefault:"info" want:"debug, info, warn or error"`
 }
 
-// UseEmulator reports whether no Stytch credentials were given, so the
-// built-in emulator serves instead of Stytch.
-func (c Config) UseEmulator() bool { return c.ProjectID == "" && c.Secret == "" }
+// UseEmulator reports whether the backend was given no instance to call
+// (no Stytch credentials, or no ZITADEL_URL), so its built-in emulator
+// serves instead: the demo.
+func (c Config) UseEmulator() bool {
+	if c.Zitadel() {
+		return c.ZitadelURL == nil
+	}
+	return c.ProjectID == "" && c.Secret == ""
+}
+
+// Zitadel reports whether members live in ZITADEL rather than Stytch.
+func (c Config) Zitadel() bool { return c.IdentityBackend == "zitadel" }
 
 // LoadConfig reads the environment through getenv (os.Getenv in main, a
 // map in tests). Its error names the first bad variable in one line.
@@ -91,6 +113,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	vars := environment(getenv)
 	var c Config
 	if err := notBoth(vars); err != nil {
+		return c, err
+	}
+	if err := oneBackend(vars); err != nil {
 		return c, err
 	}
 	if err := env.ParseWithOptions(&c, env.Options{Environment: vars, FuncMap: parsers}); err != nil {
@@ -102,7 +127,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 // parsers are env's readings of our field types, stricter than its own.
 // Their errors become wrong's message, so they need no words of their own.
 var parsers = map[reflect.Type]env.ParserFunc{
-	reflect.TypeFor[url.URL](): func(v string) (any, error) { // PUBLIC_URL, STYTCH_API_URL
+	reflect.TypeFor[url.URL](): func(v string) (any, error) { // PUBLIC_URL, STYTCH_API_URL, ZITADEL_URL
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, errors.New("not an absolute http(s) URL")
@@ -123,7 +148,7 @@ var parsers = map[reflect.Type]env.ParserFunc{
 
 // settle checks and derives what the tags cannot say.
 func (c *Config) settle(vars map[string]string) error {
-	if err := c.settleStytch(); err != nil {
+	if err := c.settleBackend(vars); err != nil {
 		return err
 	}
 	if err := c.settleAddresses(vars); err != nil {
@@ -207,7 +232,11 @@ func (c *Config) checkDemo(vars map[string]string) error {
 		if _, set := vars["ADDR"]; name == "ADDR" && !set {
 			where = fmt.Sprintf("PORT=%d (every interface)", c.Port)
 		}
-		return fmt.Errorf("no Stytch credentials and %s is reachable from other machines: set STYTCH_PROJECT_ID and STYTCH_SECRET for real Stytch, or MFAPORTAL_DEMO=1 to serve the demo (its dev outbox shows every code) there", where)
+		missing, real := "no Stytch credentials", "STYTCH_PROJECT_ID and STYTCH_SECRET for real Stytch"
+		if c.Zitadel() {
+			missing, real = "no ZITADEL_URL", "ZITADEL_URL and ZITADEL_CLIENT_ID for a real ZITADEL"
+		}
+		return fmt.Errorf("%s and %s is reachable from other machines: set %s, or MFAPORTAL_DEMO=1 to serve the demo (its dev outbox shows every code) there", missing, where, real)
 	}
 	return nil
 }
@@ -227,14 +256,83 @@ func loopback(addr string) bool {
 	return err == nil && ip.IsLoopback()
 }
 
-// settleStytch takes the secrets given as files and checks the
+// oneBackend checks IDENTITY_BACKEND and refuses the other backend's
+// variables before any is read: ignored, a ZITADEL_URL set without
+// IDENTITY_BACKEND=zitadel would leave the app on the Stytch demo.
+func oneBackend(vars map[string]string) error {
+	backend := strings.ToLower(cmp.Or(vars["IDENTITY_BACKEND"], "stytch"))
+	other := map[string]string{"stytch": "ZITADEL_", "zitadel": "STYTCH_"}[backend]
+	if other == "" {
+		return wrong("IDENTITY_BACKEND", vars)
+	}
+	var set []string
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
+		if strings.HasPrefix(name, other) {
+			set = append(set, name)
+		}
+	}
+	switch {
+	case len(set) > 0 && backend == "zitadel":
+		return fmt.Errorf("IDENTITY_BACKEND=zitadel but %s set: drop the STYTCH_ variables, or set IDENTITY_BACKEND=stytch", isAre(set))
+	case len(set) > 0:
+		return fmt.Errorf("%s set but IDENTITY_BACKEND is stytch: set IDENTITY_BACKEND=zitadel, or drop the ZITADEL_ variables", isAre(set))
+	}
+	return nil
+}
+
+// settleBackend settles the chosen backend's variables (oneBackend has
+// checked the choice) and the session keys given as a file.
+func (c *Config) settleBackend(vars map[string]string) error {
+	if c.SessionKeysFile != "" {
+		c.SessionKeys, c.SessionKeysFile = strings.TrimSpace(c.SessionKeysFile), ""
+	}
+	c.IdentityBackend = strings.ToLower(c.IdentityBackend)
+	if c.Zitadel() {
+		return c.settleZitadel(vars)
+	}
+	return c.settleStytch()
+}
+
+// isAre is "X is" or "X, Y are", for naming the variables set.
+func isAre(names []string) string {
+	if len(names) == 1 {
+		return names[0] + " is"
+	}
+	return strings.Join(names, ", ") + " are"
+}
+
+// settleZitadel checks the ZITADEL settings: none for the built-in
+// emulator; for a real instance its origin and the application's client
+// id (the secret is "" for a PKCE-only application).
+func (c *Config) settleZitadel(vars map[string]string) error {
+	if c.ZitadelClientSecretFile != "" {
+		c.ZitadelClientSecret, c.ZitadelClientSecretFile = strings.TrimSpace(c.ZitadelClientSecretFile), ""
+	}
+	if c.ZitadelURL == nil {
+		for _, name := range []string{"ZITADEL_CLIENT_ID", "ZITADEL_CLIENT_SECRET", "ZITADEL_CLIENT_SECRET_FILE"} {
+			if _, set := vars[name]; set {
+				return fmt.Errorf("%s is set without ZITADEL_URL: set ZITADEL_URL for a real ZITADEL, or drop %s for the demo on the built-in emulator", name, name)
+			}
+		}
+		return nil
+	}
+	// ZITADEL serves every path from the origin and picks the instance by
+	// its host, so a path here is a mistake.
+	if u := c.ZitadelURL; strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return wrong("ZITADEL_URL", vars)
+	}
+	c.ZitadelURL = &url.URL{Scheme: c.ZitadelURL.Scheme, Host: c.ZitadelURL.Host}
+	if c.ZitadelClientID == "" {
+		return errors.New("ZITADEL_URL is set but ZITADEL_CLIENT_ID is not: set it to the client id of mfaportal's application in ZITADEL")
+	}
+	return nil
+}
+
+// settleStytch takes the secret given as a file and checks the
 // credentials: both for real Stytch, neither for the built-in emulator.
 func (c *Config) settleStytch() error {
 	if c.SecretFile != "" {
 		c.Secret, c.SecretFile = strings.TrimSpace(c.SecretFile), ""
-	}
-	if c.SessionKeysFile != "" {
-		c.SessionKeys, c.SessionKeysFile = strings.TrimSpace(c.SessionKeysFile), ""
 	}
 	if (c.ProjectID == "") != (c.Secret == "") {
 		return errors.New("STYTCH_PROJECT_ID and STYTCH_SECRET: set both for real Stytch, or neither for the built-in emulator")

@@ -256,3 +256,89 @@ func TestLimitsFromTheEnvironment(t *testing.T) {
 		t.Errorf("TRUSTED_PROXIES read as %q", c.TrustedProxies)
 	}
 }
+
+// IDENTITY_BACKEND=zitadel without ZITADEL_URL is the demo on the built-in
+// ZITADEL emulator, under the Stytch demo's rules; with it, a real
+// instance, which needs the application's client id.
+func TestZitadelConfig(t *testing.T) {
+	c, err := LoadConfig(mapEnv(map[string]string{"IDENTITY_BACKEND": "zitadel"}))
+	if err != nil || !c.Zitadel() || !c.UseEmulator() || c.Addr != "127.0.0.1:8080" || c.LogFormat != "text" {
+		t.Errorf("ZITADEL demo: backend %q emulator %v addr %q format %q err %v", c.IdentityBackend, c.UseEmulator(), c.Addr, c.LogFormat, err)
+	}
+	f := t.TempDir() + "/secret"
+	if err := writeFile(f, "s3cret\n"); err != nil {
+		t.Fatal(err)
+	}
+	c, err = LoadConfig(mapEnv(map[string]string{
+		"IDENTITY_BACKEND": "ZITADEL", "ZITADEL_URL": "https://auth.example.com/", "ZITADEL_CLIENT_ID": "123@mfaportal",
+		"ZITADEL_CLIENT_SECRET_FILE": f, "ZITADEL_TIMEOUT": "3s",
+	}))
+	if err != nil || c.UseEmulator() || c.ZitadelURL.String() != "https://auth.example.com" || c.ZitadelClientSecret != "s3cret" ||
+		c.ZitadelTimeout != 3*time.Second || c.Addr != ":8080" || c.LogFormat != "json" {
+		t.Errorf("real ZITADEL: %+v, %v", c, err)
+	}
+	if c, err := LoadConfig(mapEnv(nil)); err != nil || c.Zitadel() || c.IdentityBackend != "stytch" {
+		t.Errorf("default backend %q, %v; want stytch", c.IdentityBackend, err)
+	}
+}
+
+// Each rule of the backend choice refuses in one line naming the variable
+// to set or drop.
+func TestZitadelConfigErrors(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want []string
+	}{
+		{map[string]string{"IDENTITY_BACKEND": "okta"}, []string{"IDENTITY_BACKEND", "stytch or zitadel"}},
+		{map[string]string{"IDENTITY_BACKEND": "zitadel", "ZITADEL_URL": "auth.example.com"}, []string{"ZITADEL_URL"}},
+		{map[string]string{"IDENTITY_BACKEND": "zitadel", "ZITADEL_URL": "https://auth.example.com/zitadel"}, []string{"ZITADEL_URL"}},
+		{map[string]string{"IDENTITY_BACKEND": "zitadel", "ZITADEL_URL": "https://auth.example.com"}, []string{"ZITADEL_CLIENT_ID"}},
+		{map[string]string{"IDENTITY_BACKEND": "zitadel", "ZITADEL_CLIENT_ID": "1"}, []string{"ZITADEL_CLIENT_ID", "ZITADEL_URL"}},
+		{map[string]string{"IDENTITY_BACKEND": "zitadel", "ZITADEL_CLIENT_SECRET": "s"}, []string{"ZITADEL_CLIENT_SECRET", "ZITADEL_URL"}},
+		{map[string]string{"IDENTITY_BACKEND": "zitadel", "ZITADEL_TIMEOUT": "soon"}, []string{"ZITADEL_TIMEOUT"}},
+		{map[string]string{"IDENTITY_BACKEND": "zitadel", "ZITADEL_CLIENT_SECRET": "s", "ZITADEL_CLIENT_SECRET_FILE": "/x"}, []string{"ZITADEL_CLIENT_SECRET_FILE"}},
+		// The other backend's variables: which to drop.
+		{map[string]string{"IDENTITY_BACKEND": "zitadel", "STYTCH_PROJECT_ID": "project-live-1", "STYTCH_SECRET": "s"}, []string{"STYTCH_PROJECT_ID, STYTCH_SECRET are set", "drop"}},
+		{map[string]string{"IDENTITY_BACKEND": "zitadel", "ZITADEL_URL": "https://auth.example.com", "ZITADEL_CLIENT_ID": "1", "STYTCH_SECRET_FILE": "/x"}, []string{"STYTCH_SECRET_FILE is set", "drop"}},
+		{map[string]string{"ZITADEL_URL": "https://auth.example.com"}, []string{"ZITADEL_URL is set", "IDENTITY_BACKEND=zitadel", "drop"}},
+		{map[string]string{"IDENTITY_BACKEND": "stytch", "STYTCH_PROJECT_ID": "project-live-1", "STYTCH_SECRET": "s", "ZITADEL_CLIENT_ID": "1"}, []string{"ZITADEL_CLIENT_ID is set", "drop"}},
+	}
+	for _, tt := range cases {
+		_, err := LoadConfig(mapEnv(tt.env))
+		if err == nil {
+			t.Errorf("%v: no error", tt.env)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(err.Error(), w) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("%v: want one line with %q, got %q", tt.env, w, err)
+			}
+		}
+	}
+}
+
+// The ZITADEL demo fails closed like the Stytch one: beyond loopback only
+// with MFAPORTAL_DEMO=1, and the refusal says what to set for ZITADEL.
+func TestZitadelDemoBeyondLoopbackNeedsTheSwitch(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"ADDR": ":8080"},
+		{"PORT": "8080"},
+		{"EMULATOR_ADDR": "0.0.0.0:0"},
+	} {
+		env["IDENTITY_BACKEND"] = "zitadel"
+		_, err := LoadConfig(mapEnv(env))
+		if err == nil || !strings.Contains(err.Error(), "MFAPORTAL_DEMO=1") || !strings.Contains(err.Error(), "ZITADEL_URL") ||
+			strings.Contains(err.Error(), "STYTCH") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: want one line naming ZITADEL_URL and MFAPORTAL_DEMO=1, got %v", env, err)
+		}
+	}
+	for _, env := range []map[string]string{
+		{"ADDR": ":8080", "MFAPORTAL_DEMO": "1"},
+		{"ADDR": ":8080", "ZITADEL_URL": "https://auth.example.com", "ZITADEL_CLIENT_ID": "1"},
+	} {
+		env["IDENTITY_BACKEND"] = "zitadel"
+		if _, err := LoadConfig(mapEnv(env)); err != nil {
+			t.Errorf("%v: %v", env, err)
+		}
+	}
+}

@@ -1,13 +1,15 @@
 // Command mfaportal serves the mfaportal web application: a place where the
-// members of a Stytch B2B organization set up, change and remove SMS
-// multi-factor authentication, and where its admins reset members' phones.
+// members of a Stytch B2B organization, or of a self-hosted ZITADEL
+// (IDENTITY_BACKEND=zitadel), set up, change and remove SMS multi-factor
+// authentication, and where its admins reset members' phones.
 //
-// With no Stytch credentials in the environment it is a demo: it starts the
-// built-in Stytch emulator (package stytchemu) on a loopback port, seeded
-// with demo organizations, and listens on 127.0.0.1:8080, so `go run .`
-// gives the whole product. It serves the demo on an address other machines
-// can reach only when MFAPORTAL_DEMO=1 says so. `mfaportal emulator` runs
-// the emulator alone. See README.md for the configuration.
+// With no Stytch credentials in the environment (or no ZITADEL_URL) it is
+// a demo: it starts the built-in emulator (package stytchemu, or
+// zitadelemu) on a loopback port, seeded with demo organizations, and
+// listens on 127.0.0.1:8080, so `go run .` gives the whole product. It
+// serves the demo on an address other machines can reach only when
+// MFAPORTAL_DEMO=1 says so. `mfaportal emulator` runs an emulator alone.
+// See README.md for the configuration.
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -36,6 +39,7 @@ import (
 	"github.com/mfaportal/mfaportal/store"
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
+	"github.com/mfaportal/mfaportal/zitadelemu"
 )
 
 func main() {
@@ -110,11 +114,15 @@ type Main struct {
 	// (logging.NewAudit); nil: Logger's output, always enabled.
 	Audit *slog.Logger
 
-	emu       *stytchemu.Emulator
+	emu       *stytchemu.Emulator  // the Stytch demo's
+	zemu      *zitadelemu.Emulator // the ZITADEL demo's
 	emuServer *http.Server
 	emuURL    string
-	server    *http.Server
-	listener  net.Listener
+	// devAPI is the demo's emulator, whose /dev/ endpoints answer on the
+	// app's address too.
+	devAPI   http.Handler
+	server   *http.Server
+	listener net.Listener
 
 	metricsServer *http.Server
 	metricsURL    string
@@ -125,40 +133,58 @@ type Main struct {
 // URL is the address the app listens on, once Open has returned.
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
-// EmulatorURL is the built-in emulator's base URL, or "" with real Stytch.
+// EmulatorURL is the built-in emulator's base URL, or "" outside the demo.
 func (m *Main) EmulatorURL() string { return m.emuURL }
 
-// Emulator is the built-in emulator, or nil with real Stytch.
+// Emulator is the built-in Stytch emulator, or nil outside its demo.
 func (m *Main) Emulator() *stytchemu.Emulator { return m.emu }
 
-// Open starts the app, on the built-in emulator when there are no Stytch
-// credentials; it returns once everything is listening.
+// ZitadelEmulator is the built-in ZITADEL emulator, or nil outside its
+// demo.
+func (m *Main) ZitadelEmulator() *zitadelemu.Emulator { return m.zemu }
+
+// Open starts the app, on the built-in emulator when no instance of the
+// identity backend is configured; it returns once everything is listening.
 func (m *Main) Open() error {
 	if err := m.listen(); err != nil {
 		return err
 	}
-	clientCfg, dev, err := m.stytchConfig()
-	if err != nil {
-		m.Close()
-		return err
-	}
-	h, client, err := m.newApp(clientCfg, dev)
+	h, api, err := m.newApp()
 	if err != nil {
 		m.Close()
 		return err
 	}
 	m.serve(h)
-	public := m.Config.PublicURL.String()
-	if dev != nil {
-		if !loopback(m.Config.Addr) {
-			m.Logger.Warn("the demo is reachable from other machines (MFAPORTAL_DEMO=1): anyone who can open its dev outbox reads every code and magic link", "addr", m.Config.Addr)
-		}
-		m.Logger.Info("mfaportal is running as a demo on the built-in Stytch emulator (no STYTCH_PROJECT_ID/STYTCH_SECRET set): codes and magic links appear in the dev outbox",
-			"app", public, "outbox", dev.OutboxURL, "emulator", m.emuURL)
-	} else {
-		m.Logger.Info("mfaportal is running", "app", public, "stytch", client.BaseURL())
-	}
+	m.logStart(api)
 	return nil
+}
+
+// logStart says in one line where the app runs and on what; in the demo,
+// where the outbox is.
+func (m *Main) logStart(api string) {
+	public := m.Config.PublicURL.String()
+	switch {
+	case m.devAPI == nil && m.Config.Zitadel():
+		m.Logger.Info("mfaportal is running", "app", public, "zitadel", api)
+		return
+	case m.devAPI == nil:
+		m.Logger.Info("mfaportal is running", "app", public, "stytch", api)
+		return
+	}
+	if !loopback(m.Config.Addr) {
+		m.Logger.Warn("the demo is reachable from other machines (MFAPORTAL_DEMO=1): anyone who can open its dev outbox reads every code and magic link", "addr", m.Config.Addr)
+	}
+	outbox := strings.TrimRight(public, "/") + "/dev/outbox"
+	if m.zemu != nil {
+		if !loopback(m.Config.Addr) && loopback(m.Config.EmulatorAddr) {
+			m.Logger.Warn("browsers on other machines cannot reach the ZITADEL emulator's login page: set EMULATOR_ADDR to an address they reach", "emulator", m.emuURL)
+		}
+		m.Logger.Info("mfaportal is running as a demo on the built-in ZITADEL emulator (IDENTITY_BACKEND=zitadel, no ZITADEL_URL set): log in on its page as one of the demo users; codes appear in the dev outbox",
+			"app", public, "outbox", outbox, "emulator", m.emuURL, "users", m.emuURL+"/dev/users")
+		return
+	}
+	m.Logger.Info("mfaportal is running as a demo on the built-in Stytch emulator (no STYTCH_PROJECT_ID/STYTCH_SECRET set): codes and magic links appear in the dev outbox",
+		"app", public, "outbox", outbox, "emulator", m.emuURL)
 }
 
 // listen opens the app's address. On port 0 (tests) the public URL
@@ -194,89 +220,105 @@ func (m *Main) stytchConfig() (stytchclient.Config, *handlers.DevMode, error) {
 	return c, devMode(cfg.PublicURL.String(), m.emu.Demo()), nil
 }
 
-// newApp makes the Stytch client and the application. Errors here come
-// from the configuration (exit status 2), except a metrics address that
-// cannot be listened on.
-func (m *Main) newApp(clientCfg stytchclient.Config, dev *handlers.DevMode) (http.Handler, *stytchclient.Client, error) {
-	reg, err := m.instrument(&clientCfg)
+// newApp connects the identity backend and makes the application; api is
+// where the backend's calls go. Errors here come from the configuration
+// (exit status 2), except an address that cannot be listened on, an
+// emulator that does not start and a ZITADEL that does not answer.
+func (m *Main) newApp() (h http.Handler, api string, err error) {
+	reg, err := m.instrument()
 	if err != nil {
-		return nil, nil, err
+		return nil, "", err
 	}
-	client, err := stytchclient.New(clientCfg)
-	if err != nil {
-		return nil, nil, configError{err}
+	var opts handlers.Options
+	if m.Config.Zitadel() {
+		opts, api, err = m.zitadelOptions()
+	} else {
+		opts, api, err = m.stytchOptions(reg)
 	}
-	opts, err := m.appOptions(client, dev)
 	if err != nil {
-		return nil, nil, configError{err}
+		return nil, "", err
+	}
+	if err := m.appOptions(&opts); err != nil {
+		return nil, "", configError{err}
 	}
 	opts.Metrics = reg
 	if opts.Store, err = m.openStore(opts.Now); err != nil {
-		return nil, nil, configError{err}
+		return nil, "", configError{err}
 	}
-	h, err := handlers.New(opts)
-	if err != nil {
-		return nil, nil, configError{err}
+	if h, err = handlers.New(opts); err != nil {
+		return nil, "", configError{err}
 	}
-	return h, client, nil
+	return h, api, nil
 }
 
-// instrument serves metrics when METRICS_ADDR is set and has the Stytch
-// client report its calls to them; the registry is nil otherwise.
-func (m *Main) instrument(clientCfg *stytchclient.Config) (*metrics.Registry, error) {
+// instrument serves metrics when METRICS_ADDR is set; the registry is nil
+// otherwise.
+func (m *Main) instrument() (*metrics.Registry, error) {
 	if m.Config.MetricsAddr == "" {
 		return nil, nil
 	}
 	reg := metrics.New()
-	clientCfg.Observe = reg.ObserveStytch
 	return reg, m.openMetrics(reg)
 }
 
-// appOptions turns the configuration into the application's options.
-func (m *Main) appOptions(client *stytchclient.Client, dev *handlers.DevMode) (handlers.Options, error) {
-	cfg := m.Config
-	policy, err := phone.ParsePolicy(cfg.SMSCountries)
+// stytchOptions are the app's options that come from Stytch: the client
+// (reporting its calls to reg, if any), the session-JWT verifier and, in
+// the demo, the emulator's clock and dev mode.
+func (m *Main) stytchOptions(reg *metrics.Registry) (handlers.Options, string, error) {
+	clientCfg, dev, err := m.stytchConfig()
 	if err != nil {
-		return handlers.Options{}, fmt.Errorf("SMS_COUNTRIES=%q: %w", cfg.SMSCountries, err)
+		return handlers.Options{}, "", err
 	}
-	var keys []session.KeyPair
-	if cfg.SessionKeys == "" {
-		keys = session.RandomKeys()
-		m.Logger.Warn("SESSION_KEYS is not set: using random keys, so everyone is logged out when mfaportal restarts and replicas cannot share sessions")
-	} else if keys, err = session.ParseKeys(cfg.SessionKeys); err != nil {
-		return handlers.Options{}, fmt.Errorf("SESSION_KEYS: %w", err)
+	if reg != nil {
+		clientCfg.Observe = reg.ObserveStytch
+	}
+	client, err := stytchclient.New(clientCfg)
+	if err != nil {
+		return handlers.Options{}, "", configError{err}
 	}
 	now := time.Now
 	if m.emu != nil {
 		now = m.emu.Now // one clock: the emulator's, which /dev/clock moves
 	}
 	return handlers.Options{
-		Stytch:         client,
-		Verifier:       stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{Now: now}),
-		Logger:         m.Logger,
-		Audit:          m.Audit,
-		PublicURL:      cfg.PublicURL.String(),
-		BasePath:       cfg.BasePath,
-		Organization:   cfg.Organization,
-		SessionKeys:    keys,
-		SecureCookies:  cfg.CookieSecure,
-		SMSPolicy:      policy,
-		DefaultRegion:  cfg.DefaultRegion,
-		FrameAncestors: cfg.FrameAnc,
-		// Checked by LoadConfig, and by handlers.New: each must be an origin.
-		ReturnToOrigins: cfg.ReturnTo,
-		ResendCooldown:  cfg.Cooldown,
-		TrustedProxies:  cfg.TrustedProxies,
-		Limits: handlers.Limits{
-			SMSPerMember: cfg.LimitSMSPerMember, SMSPerNumber: cfg.LimitSMSPerNumber,
-			SMSPerIP: cfg.LimitSMSPerIP, SMSPerOrg: cfg.LimitSMSPerOrg,
-			LoginPerEmail: cfg.LimitLoginPerEmail, LoginPerIP: cfg.LimitLoginPerIP,
-			CodeAttempts: cfg.LimitCodeAttempts,
-			AppSetups:    cfg.LimitAppSetups,
-		},
-		Now: now,
-		Dev: dev,
-	}, nil
+		Stytch:   client,
+		Verifier: stytchclient.NewJWTVerifier(client, stytchclient.JWTOptions{Now: now}),
+		Now:      now,
+		Dev:      dev,
+	}, client.BaseURL(), nil
+}
+
+// appOptions completes the backend's options with the rest of the
+// configuration.
+func (m *Main) appOptions(opts *handlers.Options) error {
+	cfg := m.Config
+	policy, err := phone.ParsePolicy(cfg.SMSCountries)
+	if err != nil {
+		return fmt.Errorf("SMS_COUNTRIES=%q: %w", cfg.SMSCountries, err)
+	}
+	var keys []session.KeyPair
+	if cfg.SessionKeys == "" {
+		keys = session.RandomKeys()
+		m.Logger.Warn("SESSION_KEYS is not set: using random keys, so everyone is logged out when mfaportal restarts and replicas cannot share sessions")
+	} else if keys, err = session.ParseKeys(cfg.SessionKeys); err != nil {
+		return fmt.Errorf("SESSION_KEYS: %w", err)
+	}
+	opts.Logger, opts.Audit = m.Logger, m.Audit
+	opts.PublicURL, opts.BasePath, opts.Organization = cfg.PublicURL.String(), cfg.BasePath, cfg.Organization
+	opts.SessionKeys, opts.SecureCookies = keys, cfg.CookieSecure
+	opts.SMSPolicy, opts.DefaultRegion = policy, cfg.DefaultRegion
+	opts.FrameAncestors = cfg.FrameAnc
+	// Checked by LoadConfig, and by handlers.New: each must be an origin.
+	opts.ReturnToOrigins = cfg.ReturnTo
+	opts.ResendCooldown, opts.TrustedProxies = cfg.Cooldown, cfg.TrustedProxies
+	opts.Limits = handlers.Limits{
+		SMSPerMember: cfg.LimitSMSPerMember, SMSPerNumber: cfg.LimitSMSPerNumber,
+		SMSPerIP: cfg.LimitSMSPerIP, SMSPerOrg: cfg.LimitSMSPerOrg,
+		LoginPerEmail: cfg.LimitLoginPerEmail, LoginPerIP: cfg.LimitLoginPerIP,
+		CodeAttempts: cfg.LimitCodeAttempts,
+		AppSetups:    cfg.LimitAppSetups,
+	}
+	return nil
 }
 
 // openStore makes the server-side state: Redis when REDIS_URL is set, so
@@ -305,11 +347,11 @@ func (m *Main) openStore(now func() time.Time) (store.Store, error) {
 
 // serve answers on the app's listener. In the demo, the emulator's dev
 // endpoints (outbox, clock, faults) answer there too, so the outbox works
-// wherever the app does; with real Stytch there are none.
+// wherever the app does; outside the demo there are none.
 func (m *Main) serve(h http.Handler) {
-	if m.emu != nil {
+	if m.devAPI != nil {
 		mux := http.NewServeMux()
-		mux.Handle("/dev/", m.emu.Handler())
+		mux.Handle("/dev/", m.devAPI)
 		mux.Handle("/", h)
 		h = mux
 	}
@@ -343,15 +385,20 @@ func (m *Main) openEmulator() error {
 	if err != nil {
 		return fmt.Errorf("listen for the built-in emulator on %s: %w", m.Config.EmulatorAddr, err)
 	}
-	m.emu = emu
+	m.emu, m.devAPI = emu, emu.Handler()
 	m.emuURL = "http://" + ln.Addr().String()
-	m.emuServer = &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: emu.ConnState}
+	m.serveEmulator(ln, &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: emu.ConnState})
+	return nil
+}
+
+// serveEmulator serves the demo's emulator on its own listener.
+func (m *Main) serveEmulator(ln net.Listener, srv *http.Server) {
+	m.emuServer = srv
 	go func() {
-		if err := m.emuServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("emulator stopped", "err", err)
 		}
 	}()
-	return nil
 }
 
 // Close shuts the servers down gracefully, letting requests in flight finish
@@ -399,50 +446,30 @@ func (m *Main) openMetrics(reg *metrics.Registry) error {
 	return nil
 }
 
-// runEmulator is `mfaportal emulator`: the emulator alone, for developing
-// against or for other programs' tests.
+// runEmulator is `mfaportal emulator`: an emulator alone, Stytch's or with
+// -backend zitadel ZITADEL's, for developing against or for other
+// programs' tests.
 func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mfaportal emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
-	projectID := fs.String("project-id", "", "project id to accept (default: the emulator's own)")
-	secret := fs.String("secret", "", "secret to accept (default: the emulator's own)")
-	seed := fs.Bool("seed", true, "seed the demo organizations (off by default with -seed-file)")
-	seedFile := fs.String("seed-file", "", "JSON file of organizations, members, roles, MFA state and redirect URLs (format in README.md)")
-	redirect := fs.String("redirect-url", "", "magic-link redirect URL when a request names none (always allowed)")
-	redirects := fs.String("redirect-urls", "", "comma-separated redirect-URL allow-list, * for a subdomain, the port or the end of the path\n(default: the seed file's, else "+strings.Join(stytchemu.DefaultRedirectURLs, ",")+")")
-	if err := fs.Parse(args); err != nil {
+	f, ok := parseEmulatorFlags(args, stderr)
+	if !ok {
 		return 2
 	}
-	opts := stytchemu.Options{ProjectID: *projectID, Secret: *secret, Seed: *seed, DefaultRedirectURL: *redirect}
-	if *seedFile != "" {
-		data, err := os.ReadFile(*seedFile)
-		if err != nil {
-			fmt.Fprintln(stderr, "mfaportal emulator:", err)
-			return 2
-		}
-		opts.SeedJSON = data
-		opts.Seed = flagSet(fs, "seed") && *seed // the file replaces the demo unless -seed asks for both
+	newEmulator := stytchStandalone
+	if f.backend == "zitadel" {
+		newEmulator = zitadelStandalone
 	}
-	if *redirects != "" {
-		for _, u := range strings.Split(*redirects, ",") {
-			opts.RedirectURLs = append(opts.RedirectURLs, strings.TrimSpace(u))
-		}
-	}
-	emu, err := stytchemu.New(opts)
+	emu, err := newEmulator(f)
 	if err != nil {
 		fmt.Fprintln(stderr, "mfaportal emulator:", err)
 		return 2
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "mfaportal emulator:", err)
 		return 1
 	}
-	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Stytch emulator listening\n  STYTCH_API_URL=%s\n  STYTCH_PROJECT_ID=%s\n  STYTCH_SECRET=%s\n  dev outbox: %s/dev/outbox\n  dev requests: %s/dev/requests\n  redirect URLs: %s\n",
-		base, emu.ProjectID(), emu.Secret(), base, base, strings.Join(emu.RedirectURLs(), " "))
-	srv := &http.Server{Handler: emu.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: emu.ConnState}
+	fmt.Fprint(stdout, emu.settings("http://"+ln.Addr().String()))
+	srv := &http.Server{Handler: emu.handler, ReadHeaderTimeout: 10 * time.Second, ConnState: emu.connState}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -454,6 +481,91 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 1
 	}
 	return 0
+}
+
+// emulatorFlags are `mfaportal emulator`'s flags.
+type emulatorFlags struct {
+	fs                     *flag.FlagSet
+	backend, addr          string
+	seed                   bool
+	projectID, secret      string // Stytch's
+	seedFile               string
+	redirect, redirects    string
+	clientID, clientSecret string // ZITADEL's
+}
+
+// backendFlags are the flags only one backend's emulator takes.
+var backendFlags = map[string][]string{
+	"stytch":  {"project-id", "secret", "seed-file", "redirect-url", "redirect-urls"},
+	"zitadel": {"client-id", "client-secret"},
+}
+
+// parseEmulatorFlags reads the flags and refuses, in one line on stderr,
+// an unknown backend or a flag of the other backend's.
+func parseEmulatorFlags(args []string, stderr io.Writer) (*emulatorFlags, bool) {
+	f := &emulatorFlags{fs: flag.NewFlagSet("mfaportal emulator", flag.ContinueOnError)}
+	fs := f.fs
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.backend, "backend", "stytch", "which emulator: stytch or zitadel")
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8081", "listen address")
+	fs.BoolVar(&f.seed, "seed", true, "seed the demo organizations (Stytch: off by default with -seed-file)")
+	fs.StringVar(&f.projectID, "project-id", "", "Stytch: project id to accept (default: the emulator's own)")
+	fs.StringVar(&f.secret, "secret", "", "Stytch: secret to accept (default: the emulator's own)")
+	fs.StringVar(&f.seedFile, "seed-file", "", "Stytch: JSON file of organizations, members, roles, MFA state and redirect URLs (format in README.md)")
+	fs.StringVar(&f.redirect, "redirect-url", "", "Stytch: magic-link redirect URL when a request names none (always allowed)")
+	fs.StringVar(&f.redirects, "redirect-urls", "", "Stytch: comma-separated redirect-URL allow-list, * for a subdomain, the port or the end of the path\n(default: the seed file's, else "+strings.Join(stytchemu.DefaultRedirectURLs, ",")+")")
+	fs.StringVar(&f.clientID, "client-id", "", "ZITADEL: client id of the OIDC application (default "+zitadelemu.DefaultClientID+")")
+	fs.StringVar(&f.clientSecret, "client-secret", "", "ZITADEL: client secret, making the application confidential (default: public, PKCE only)")
+	if err := fs.Parse(args); err != nil {
+		return nil, false
+	}
+	if _, ok := backendFlags[f.backend]; !ok {
+		fmt.Fprintf(stderr, "mfaportal emulator: -backend %q: want stytch or zitadel\n", f.backend)
+		return nil, false
+	}
+	for _, backend := range slices.Sorted(maps.Keys(backendFlags)) {
+		for _, name := range backendFlags[backend] {
+			if backend != f.backend && flagSet(fs, name) {
+				fmt.Fprintf(stderr, "mfaportal emulator: -%s is for -backend %s only\n", name, backend)
+				return nil, false
+			}
+		}
+	}
+	return f, true
+}
+
+// standaloneEmulator is an emulator ready to serve alone.
+type standaloneEmulator struct {
+	handler   http.Handler
+	connState func(net.Conn, http.ConnState)
+	// settings is what to print once the emulator listens at base.
+	settings func(base string) string
+}
+
+// stytchStandalone is the Stytch emulator of `mfaportal emulator`.
+func stytchStandalone(f *emulatorFlags) (standaloneEmulator, error) {
+	opts := stytchemu.Options{ProjectID: f.projectID, Secret: f.secret, Seed: f.seed, DefaultRedirectURL: f.redirect}
+	if f.seedFile != "" {
+		data, err := os.ReadFile(f.seedFile)
+		if err != nil {
+			return standaloneEmulator{}, err
+		}
+		opts.SeedJSON = data
+		opts.Seed = flagSet(f.fs, "seed") && f.seed // the file replaces the demo unless -seed asks for both
+	}
+	if f.redirects != "" {
+		for _, u := range strings.Split(f.redirects, ",") {
+			opts.RedirectURLs = append(opts.RedirectURLs, strings.TrimSpace(u))
+		}
+	}
+	emu, err := stytchemu.New(opts)
+	if err != nil {
+		return standaloneEmulator{}, err
+	}
+	return standaloneEmulator{handler: emu.Handler(), connState: emu.ConnState, settings: func(base string) string {
+		return fmt.Sprintf("Stytch emulator listening\n  STYTCH_API_URL=%s\n  STYTCH_PROJECT_ID=%s\n  STYTCH_SECRET=%s\n  dev outbox: %s/dev/outbox\n  dev requests: %s/dev/requests\n  redirect URLs: %s\n",
+			base, emu.ProjectID(), emu.Secret(), base, base, strings.Join(emu.RedirectURLs(), " "))
+	}}, nil
 }
 
 // flagSet reports whether the command line set the flag name.
