@@ -380,7 +380,7 @@ func TestAdminResetsPhoneAndSignsOut(t *testing.T) {
 	mustStatus(t, p, http.StatusOK)
 	contains(t, p, "main h1", "Reset the phone of "+erin.Name+" ("+erin.Email+")?")
 	contains(t, p, "main", "phone number +1 •••-•••-0123")
-	contains(t, p, "main", "won't get sign-in codes until they add a new number")
+	contains(t, p, "main", "won't get text message codes until they add a new number")
 	contains(t, p, "main", "current sessions stay active unless you also sign them out")
 	exists(t, p, `form[method=post][action="`+reset+`"] input[type=hidden][name=_csrf]`, true)
 	exists(t, p, `input[type=checkbox][name=revoke]#f-revoke`, true)

@@ -24,7 +24,7 @@ func (a *app) phoneRemoveConfirm(c echo.Context) error {
 		return redirectTo("/")
 	}
 	v := views.ConfirmPage{
-		Page:        a.page(c, "Remove your phone number", s),
+		Page:        a.page(c, tr(c).T("confirm.removeHeading"), s),
 		Kind:        views.ConfirmRemovePhone,
 		PhoneMasked: phone.Mask(s.Profile.Phone),
 	}
@@ -46,23 +46,23 @@ func (a *app) phoneRemove(c echo.Context) error {
 	ctx := c.Request().Context()
 	cur, err := a.stytch.GetMember(ctx, s.OrganizationID, s.MemberID)
 	if err != nil {
-		return withRetry(err, "/phone/remove", "Try again")
+		return withRetry(err, "/phone/remove", "common.tryAgain")
 	}
 	now := memberState(cur.Member)
 	now.Policy = cur.Organization.MFAPolicy
 	if !allowedActions(now).RemovePhone {
 		setProfile(s, cur.Member, cur.Organization, adminRoles(s))
 		if cur.Member.MFAPhoneNumber != "" {
-			s.Flash = "Text message codes are on for this phone, so it was not removed."
+			s.Flash = tr(c).T("flash.phoneInUse")
 		}
 		return a.saveAndRedirect(c, s, "/")
 	}
 	res, err := a.stytch.DeleteMFAPhoneNumber(ctx, s.OrganizationID, s.MemberID, memberAuth(s))
 	if err != nil {
-		return withRetry(err, "/phone/remove", "Try again")
+		return withRetry(err, "/phone/remove", "common.tryAgain")
 	}
 	a.audit(c, s, "delete_mfa_phone", stytchRequestID(res.RequestID))
 	setProfile(s, res.Member, res.Organization, adminRoles(s))
-	s.Flash = "Your phone number was removed."
+	s.Flash = tr(c).T("flash.phoneRemoved")
 	return a.saveAndRedirect(c, s, "/")
 }

@@ -116,7 +116,7 @@ func (a *app) requireMember(c echo.Context) (*session.State, error) {
 	}
 	if err := a.refreshSession(ctx, s); err != nil {
 		if stytchclient.IsErrorType(err, stytchclient.ErrSessionNotFound) {
-			return nil, a.endSession(c, "Your session has ended. Please log in again.")
+			return nil, a.endSession(c, tr(c).T("flash.sessionEnded"))
 		}
 		return nil, err
 	}
