@@ -174,15 +174,19 @@ func (l *Localizer) localize(lc *i18n.LocalizeConfig) string {
 	return lc.MessageID
 }
 
-// Try is T that reports a message missing or failing in this language's
-// own catalog, for tests.
-func (l *Localizer) Try(id string, n int, kv ...any) (string, error) {
-	data := pairs(kv)
-	if data == nil {
-		data = map[string]any{}
+// Try is T (plural: Plural for n) that reports a message missing or
+// failing in this language's own catalog, for tests.
+func (l *Localizer) Try(id string, plural bool, n int, kv ...any) (string, error) {
+	lc := &i18n.LocalizeConfig{MessageID: id, TemplateData: pairs(kv)}
+	if plural {
+		data := pairs(kv)
+		if data == nil {
+			data = map[string]any{}
+		}
+		data["Count"] = l.Number(n)
+		lc.TemplateData, lc.PluralCount = data, n
 	}
-	data["Count"] = l.Number(n)
-	s, tag, err := l.loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: n})
+	s, tag, err := l.loc.LocalizeWithTag(lc)
 	if err == nil && tag != l.tag {
 		err = fmt.Errorf("%s: %q came from %s", l.tag, id, tag)
 	}
