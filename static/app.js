@@ -95,7 +95,16 @@
     if (!example) return;
     var input = sel.form.querySelector('input[name="number"]'), hint = sel.form.querySelector('[data-example-hint]');
     if (input) input.placeholder = example;
-    if (hint) hint.textContent = (hint.getAttribute('data-example-hint') || '{example}').replace('{example}', example);
+    if (hint) {
+      // The words around the example, then the example itself, isolated
+      // left to right as the server writes it.
+      var words = (hint.getAttribute('data-example-hint') || '{example}').split('{example}');
+      var bdi = document.createElement('bdi');
+      bdi.className = 'mfa-ltr';
+      bdi.dir = 'ltr';
+      bdi.textContent = example;
+      hint.replaceChildren(words[0], bdi, words.slice(1).join(''));
+    }
   });
 
   // After a swap: the error summary, else the field to fill in, else the
