@@ -48,6 +48,9 @@ type Localizer struct {
 	loc     *i18n.Localizer
 	printer *message.Printer
 	regions display.Namer
+	// plain caches messages without arguments, most of a page's words:
+	// go-i18n matches the language and runs a template on every call.
+	plain sync.Map // id → string
 }
 
 var localizers = sync.OnceValue(func() map[string]*Localizer {
@@ -149,6 +152,14 @@ func (l *Localizer) Dir() string {
 // T("code.sentTo", "Phone", masked). A message missing from this
 // language's catalog falls back to English, then to the id itself.
 func (l *Localizer) T(id string, kv ...any) string {
+	if len(kv) == 0 {
+		if s, ok := l.plain.Load(id); ok {
+			return s.(string)
+		}
+		s := l.localize(&i18n.LocalizeConfig{MessageID: id})
+		l.plain.Store(id, s)
+		return s
+	}
 	return l.localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: pairs(kv)})
 }
 
