@@ -384,7 +384,7 @@ func TestAdminResetsPhoneAndSignsOut(t *testing.T) {
 	contains(t, p, "main", "current sessions stay active unless you also log them out")
 	exists(t, p, `form[method=post][action="`+reset+`"] input[type=hidden][name=_csrf]`, true)
 	exists(t, p, `input[type=checkbox][name=revoke]#f-revoke`, true)
-	contains(t, p, `label[for=f-revoke]`, "Also sign this member out everywhere")
+	contains(t, p, `label[for=f-revoke]`, "Also log this member out everywhere")
 	if st := e.member(erin); st.Phone != erin.Phone {
 		t.Fatalf("the confirmation page changed something: %+v", st)
 	}
