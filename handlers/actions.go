@@ -29,7 +29,7 @@ type actions struct {
 	Replace  bool // change the confirmed phone
 	Unenroll bool // turn codes off
 	// UnenrollBlocked says why Unenroll is not offered when the member
-	// would otherwise have it.
+	// would otherwise have it (a catalog key).
 	UnenrollBlocked string
 	Reset           bool // an admin deletes the member's phone
 	// RemovePhone: the member deletes a phone that text message codes
@@ -39,7 +39,7 @@ type actions struct {
 	AddApp    bool // set up an authenticator app: there is no confirmed one
 	RemoveApp bool // remove the app (after a fresh second factor)
 	// RemoveAppBlocked says why RemoveApp is not offered to a member who
-	// has an app.
+	// has an app (a catalog key).
 	RemoveAppBlocked string
 	AppDefault       bool // make the app what login asks for first
 	SMSDefault       bool // make text messages what login asks for first
@@ -47,11 +47,12 @@ type actions struct {
 	ResetApp         bool // an admin deletes the member's app
 }
 
-const requiredByOrg = "Your organization requires two-step verification for everyone, so it can't be turned off."
-
-const appIsOnlyMethod = "Your organization requires two-step verification for everyone, and the app is your only method. Add a phone first, then you can remove the app."
-
-const appKeepsMFAOn = "Your authenticator app also protects your login. To stop using two-step verification, remove the app first."
+// Why an action is not offered: catalog keys.
+const (
+	requiredByOrg   = "blocked.requiredByOrg"
+	appIsOnlyMethod = "blocked.appIsOnlyMethod"
+	appKeepsMFAOn   = "blocked.appKeepsMFAOn"
+)
 
 // allowedActions is the one rule for what a member may do with their MFA,
 // from their state and their organization's policy. Under

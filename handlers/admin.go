@@ -3,7 +3,6 @@ package handlers
 import (
 	"cmp"
 	"encoding/base64"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaportal/mfaportal/identity"
+	"github.com/mfaportal/mfaportal/internal/locale"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/views"
@@ -45,8 +45,8 @@ func (a *app) requireAdmin(c echo.Context) (*session.State, error) {
 	if !s.Profile.IsAdmin {
 		return nil, &pageError{
 			status:         http.StatusForbidden,
-			heading:        "You need to be an administrator",
-			message:        "You need to be an administrator of your organization to see its members or reset their phones. Ask an administrator if you think you should have access.",
+			heading:        "error.notAdmin.heading",
+			message:        "error.notAdmin.message",
 			nothingChanged: true,
 		}
 	}
@@ -56,11 +56,11 @@ func (a *app) requireAdmin(c echo.Context) (*session.State, error) {
 func memberNotFound() *pageError {
 	return &pageError{
 		status:         http.StatusNotFound,
-		heading:        "Member not found",
-		message:        "There is no such member in your organization.",
+		heading:        "error.memberNotFound.heading",
+		message:        "error.memberNotFound.message",
 		nothingChanged: true,
 		retryURL:       "/admin",
-		retryLabel:     "Back to members",
+		retryLabel:     "common.backToMembers",
 	}
 }
 
@@ -93,7 +93,7 @@ func (a *app) adminMembers(c echo.Context) error {
 		return err
 	}
 	v := views.AdminMembersPage{
-		Page:             a.page(c, "Members", s),
+		Page:             a.page(c, tr(c).T("title.members"), s),
 		OrganizationName: s.Profile.OrganizationName,
 		Filter:           c.QueryParam("filter"),
 		Query:            strings.TrimSpace(c.QueryParam("q")),
@@ -101,7 +101,7 @@ func (a *app) adminMembers(c echo.Context) error {
 	if !slices.Contains([]string{views.AdminFilterMFAOn, views.AdminFilterMFAOff, views.AdminFilterUnverified,
 		views.AdminFilterApp, views.AdminFilterSMS, views.AdminFilterNoMethod}, v.Filter) {
 		if v.Filter != "" && v.Filter != views.AdminFilterAll {
-			v.FilterHint = "There is no such filter, so all members are shown. Choose one from “Show”."
+			v.FilterHint = tr(c).T("admin.filterUnknown", "Show", tr(c).T("admin.show"))
 		}
 		v.Filter = views.AdminFilterAll
 	}
@@ -110,9 +110,9 @@ func (a *app) adminMembers(c echo.Context) error {
 	switch n := utf8.RuneCountInString(v.Query); {
 	case n == 0:
 	case n < minEmailSearch:
-		v.QueryHint = fmt.Sprintf("Type at least %d characters of the e-mail address to search. Showing all members instead.", minEmailSearch)
+		v.QueryHint = tr(c).T("admin.queryShort", "Min", tr(c).Number(minEmailSearch))
 	case n > maxEmailSearch:
-		v.QueryHint = "That is too long to be part of an e-mail address. Showing all members instead."
+		v.QueryHint = tr(c).T("admin.queryLong")
 	default:
 		search = v.Query
 	}
@@ -122,14 +122,14 @@ func (a *app) adminMembers(c echo.Context) error {
 
 	members, capped, err := a.searchOrgMembers(c, s, search)
 	if err != nil {
-		return withRetry(err, "/admin", "Try again")
+		return withRetry(err, "/admin", "common.tryAgain")
 	}
 	slices.SortFunc(members, func(x, y identity.Member) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(x.Email), strings.ToLower(y.Email)), cmp.Compare(x.ID, y.ID))
 	})
-	v.Summary = mfaSummary(members, search)
+	v.Summary = mfaSummary(tr(c), members, search)
 	if capped {
-		v.Capped = fmt.Sprintf("This list stops at the first %d members of your organization, so the numbers above are for those only. Search by e-mail to find anyone else.", adminMaxMembers)
+		v.Capped = tr(c).Plural("admin.capped", adminMaxMembers)
 	}
 
 	rows := slices.DeleteFunc(members, func(m identity.Member) bool { return !matchesFilter(m, v.Filter) })
@@ -138,9 +138,9 @@ func (a *app) adminMembers(c echo.Context) error {
 	for _, m := range rows[from:to] {
 		v.Members = append(v.Members, adminMember(v.Page, m, s.MemberID))
 	}
-	v.Showing = "No members to show"
+	v.Showing = tr(c).T("admin.showingNone")
 	if len(rows) > 0 {
-		v.Showing = fmt.Sprintf("Showing %d–%d of %d", from+1, to, len(rows))
+		v.Showing = tr(c).Plural("admin.showing", len(rows), "From", tr(c).Number(from+1), "To", tr(c).Number(to))
 	}
 	if from > 0 {
 		v.PrevURL = adminListURL(v.Page, v.Filter, search, max(from-adminPageSize, 0))
@@ -180,7 +180,7 @@ func (a *app) findOrgMember(c echo.Context, s *session.State, id string) (identi
 	case identity.Is(err, identity.NotFound):
 		return identity.Member{}, memberNotFound()
 	case err != nil:
-		return identity.Member{}, withRetry(err, "/admin", "Back to members")
+		return identity.Member{}, withRetry(err, "/admin", "common.backToMembers")
 	}
 	return m, nil
 }
@@ -234,7 +234,7 @@ func (a *app) adminResetConfirm(c echo.Context) error {
 	if id == s.MemberID {
 		return a.redirect(c, "/replace")
 	}
-	v := views.AdminResetPage{Page: a.page(c, "Reset phone", s), Next: resetNext(m, s.Profile.MFARequired),
+	v := views.AdminResetPage{Page: a.page(c, tr(c).T("title.resetPhone"), s), Next: resetNext(m, s.Profile.MFARequired),
 		CanTurnOff: canTurnOffAtReset(m, s.Profile.MFARequired)}
 	v.Member = adminMember(v.Page, m, s.MemberID)
 	v.ActionURL, v.CancelURL = v.URL(memberPath(id)+"/reset"), v.URL(memberPath(id))
@@ -254,18 +254,18 @@ func (a *app) adminReset(c echo.Context) error {
 	if id == s.MemberID {
 		return a.redirect(c, "/replace")
 	}
-	noPhone := &pageError{status: http.StatusConflict, heading: "This member has no phone",
-		message: "Their phone number may already have been removed.", nothingChanged: true,
-		retryURL: memberPath(id), retryLabel: "Back to the member"}
+	noPhone := &pageError{status: http.StatusConflict, heading: "error.memberNoPhone.heading",
+		message: "error.memberNoPhone.message", nothingChanged: true,
+		retryURL: memberPath(id), retryLabel: "common.backToMember"}
 	if !allowedActions(memberState(m, false)).Reset {
 		return noPhone
 	}
 	signOut := c.FormValue("revoke") != ""
 	turnOff := c.FormValue("then") == views.ResetTurnOff
 	if turnOff && !canTurnOffAtReset(m, s.Profile.MFARequired) {
-		return &pageError{status: http.StatusConflict, heading: "Two-step verification can't be turned off for this member",
-			message:        "Your organization requires two-step verification for everyone, or the member also uses an authenticator app.",
-			nothingChanged: true, retryURL: memberPath(id) + "/reset", retryLabel: "Back to the reset"}
+		return &pageError{status: http.StatusConflict, heading: "error.cannotTurnOffMember.heading",
+			message:        "error.cannotTurnOffMember.message",
+			nothingChanged: true, retryURL: memberPath(id) + "/reset", retryLabel: "common.backToReset"}
 	}
 	ctx := c.Request().Context()
 	res, err := a.idp.RemovePhone(ctx, caller(s), id)
@@ -273,7 +273,7 @@ func (a *app) adminReset(c echo.Context) error {
 	case identity.Is(err, identity.NoFactor):
 		return noPhone
 	case err != nil:
-		return withRetry(err, "/admin", "Back to members")
+		return withRetry(err, "/admin", "common.backToMembers")
 	}
 	done := &session.AdminReset{MemberID: id, Name: res.Name, Email: res.Email}
 	action := "delete_mfa_phone"
@@ -282,7 +282,7 @@ func (a *app) adminReset(c echo.Context) error {
 		// With the admin's session, so the backend's permissions decide here too.
 		up, err := a.idp.SetTextCodes(ctx, caller(s), id, false)
 		if err != nil {
-			done.TurnOffFail = describe(err).message
+			done.TurnOffFail = describe(err).say(tr(c))
 			a.log.InfoContext(ctx, "turning a member's two-step verification off failed", "target_member_id", id, "err", err)
 		} else {
 			done.TurnedOff = true
@@ -295,7 +295,7 @@ func (a *app) adminReset(c echo.Context) error {
 	if signOut {
 		ref, err := a.idp.EndSessions(ctx, caller(s), id)
 		if err != nil {
-			done.SignOutFail = describe(err).message
+			done.SignOutFail = describe(err).say(tr(c))
 			a.log.InfoContext(ctx, "revoking a member's sessions failed", "target_member_id", id, "err", err)
 		} else {
 			done.SignedOut = true
@@ -330,7 +330,7 @@ func (a *app) adminResetDone(c echo.Context) error {
 	if err := a.save(c, s); err != nil {
 		return err
 	}
-	v := views.AdminResetDonePage{Page: a.page(c, "Phone reset", s), Name: done.Name, Email: done.Email,
+	v := views.AdminResetDonePage{Page: a.page(c, tr(c).T("admin.doneHeading"), s), Name: done.Name, Email: done.Email,
 		SignedOut: done.SignedOut, SignOutFail: done.SignOutFail,
 		TurnedOff: done.TurnedOff, TurnOffFail: done.TurnOffFail, NewPhoneNeeded: done.NewPhoneNeeded}
 	v.DetailURL, v.ListURL = v.URL(memberPath(id)), v.URL("/admin")
@@ -411,28 +411,22 @@ func matchesFilter(m identity.Member, filter string) bool {
 }
 
 // mfaSummary is "38 of 52 members have two-step verification on".
-func mfaSummary(members []identity.Member, search string) string {
+func mfaSummary(l *locale.Localizer, members []identity.Member, search string) string {
 	on := 0
 	for _, m := range members {
 		if m.TextCodes {
 			on++
 		}
 	}
-	who := "members"
-	if search != "" {
-		who = "members whose e-mail contains “" + search + "”"
+	switch {
+	case len(members) == 0 && search != "":
+		return l.T("admin.summaryNoneSearch", "Query", search)
+	case len(members) == 0:
+		return l.T("admin.summaryNone")
+	case search != "":
+		return l.Plural("admin.summarySearch", len(members), "On", l.Number(on), "Query", search)
 	}
-	switch len(members) {
-	case 0:
-		if search != "" {
-			return "No members have an e-mail address containing “" + search + "”."
-		}
-		return "Your organization has no members."
-	case 1:
-		who = strings.Replace(who, "members", "member", 1)
-		return fmt.Sprintf("%d of 1 %s has two-step verification on", on, who)
-	}
-	return fmt.Sprintf("%d of %d %s have two-step verification on", on, len(members), who)
+	return l.Plural("admin.summary", len(members), "On", l.Number(on))
 }
 
 // The paging cursor is opaque to people: base64 of the offset into the
@@ -486,7 +480,7 @@ func (a *app) adminRemoveAppConfirm(c echo.Context) error {
 	if !allowedActions(memberState(m, false)).ResetApp {
 		return redirectTo(memberPath(m.ID))
 	}
-	v := views.AdminRemoveAppPage{Page: a.page(c, "Remove authenticator app", s)}
+	v := views.AdminRemoveAppPage{Page: a.page(c, tr(c).T("title.removeApp"), s)}
 	v.Member = adminMember(v.Page, m, s.MemberID)
 	v.ActionURL, v.CancelURL = v.URL(memberPath(m.ID)+"/remove-app"), v.URL(memberPath(m.ID))
 	return a.render(c, http.StatusOK, v.Page, views.AdminRemoveAppContent(v))
@@ -505,9 +499,9 @@ func (a *app) adminRemoveApp(c echo.Context) error {
 	if id == s.MemberID {
 		return a.redirect(c, "/totp/remove")
 	}
-	noApp := &pageError{status: http.StatusConflict, heading: "This member has no authenticator app",
-		message: "Their app may already have been removed.", nothingChanged: true,
-		retryURL: memberPath(id), retryLabel: "Back to the member"}
+	noApp := &pageError{status: http.StatusConflict, heading: "error.memberNoApp.heading",
+		message: "error.memberNoApp.message", nothingChanged: true,
+		retryURL: memberPath(id), retryLabel: "common.backToMember"}
 	if !allowedActions(memberState(m, false)).ResetApp {
 		return noApp
 	}
@@ -516,9 +510,9 @@ func (a *app) adminRemoveApp(c echo.Context) error {
 	case identity.Is(err, identity.NoFactor):
 		return noApp
 	case err != nil:
-		return withRetry(err, memberPath(id), "Back to the member")
+		return withRetry(err, memberPath(id), "common.backToMember")
 	}
 	a.audit(c, s, "delete_totp", slog.String("target_member_id", id), a.backendRef(res.Ref))
-	s.Flash = "The authenticator app of " + cmp.Or(res.Name, res.Email) + " is removed, and their recovery codes no longer work."
+	s.Flash = tr(c).T("flash.adminAppRemoved", "Name", cmp.Or(res.Name, res.Email))
 	return a.saveAndRedirect(c, s, memberPath(id))
 }

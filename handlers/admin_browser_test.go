@@ -44,7 +44,7 @@ func TestBrowserAdminReset(t *testing.T) {
 		c.do("tick sign out", chromedp.Click(css(`#f-revoke`)))
 		c.click(`form[action="`+reset+`"] button[type=submit]`, `.mfa-reset-done`)
 		c.contains("main", "The phone number of "+erin.Name+" ("+erin.Email+") was removed")
-		c.contains("main", "signed out everywhere")
+		c.contains("main", "logged out everywhere")
 		c.shot("admin-reset-done")
 		if st := c.e.member(erin); st.Phone != "" || st.ActiveSessions != 0 {
 			t.Fatalf("after the reset: %+v", st)

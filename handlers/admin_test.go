@@ -380,11 +380,11 @@ func TestAdminResetsPhoneAndSignsOut(t *testing.T) {
 	mustStatus(t, p, http.StatusOK)
 	contains(t, p, "main h1", "Reset the phone of "+erin.Name+" ("+erin.Email+")?")
 	contains(t, p, "main", "phone number +1 •••-•••-0123")
-	contains(t, p, "main", "won't get sign-in codes until they add a new number")
-	contains(t, p, "main", "current sessions stay active unless you also sign them out")
+	contains(t, p, "main", "won't get text message codes until they add a new number")
+	contains(t, p, "main", "current sessions stay active unless you also log them out")
 	exists(t, p, `form[method=post][action="`+reset+`"] input[type=hidden][name=_csrf]`, true)
 	exists(t, p, `input[type=checkbox][name=revoke]#f-revoke`, true)
-	contains(t, p, `label[for=f-revoke]`, "Also sign this member out everywhere")
+	contains(t, p, `label[for=f-revoke]`, "Also log this member out everywhere")
 	if st := e.member(erin); st.Phone != erin.Phone {
 		t.Fatalf("the confirmation page changed something: %+v", st)
 	}
@@ -395,7 +395,7 @@ func TestAdminResetsPhoneAndSignsOut(t *testing.T) {
 	p = admin.follow(p)
 	mustStatus(t, p, http.StatusOK)
 	contains(t, p, "main", "The phone number of "+erin.Name+" ("+erin.Email+") was removed")
-	contains(t, p, "main", "signed out everywhere")
+	contains(t, p, "main", "logged out everywhere")
 	exists(t, p, `main a[href="/admin"]`, true)
 	if st := e.member(erin); st.Phone != "" || st.PhoneVerified || st.ActiveSessions != 0 {
 		t.Fatalf("after the reset: %+v", st)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/internal/locale"
 	"github.com/mfaportal/mfaportal/session"
 )
 
@@ -277,7 +278,7 @@ func (a *app) keepReturnTo(c echo.Context, s *session.State) bool {
 }
 
 // backLabel is the text of the link back to the host: "Back to Acme Portal".
-func (a *app) backLabel(to string) string {
+func (a *app) backLabel(l *locale.Localizer, to string) string {
 	name := a.hostName
 	if name == "" {
 		if u, err := url.Parse(to); err == nil && u.Host != "" {
@@ -285,10 +286,10 @@ func (a *app) backLabel(to string) string {
 		} else if u, err := url.Parse(a.publicURL); err == nil && u.Host != "" {
 			name = u.Host
 		} else {
-			name = "the previous page"
+			return l.T("common.backToPrevious")
 		}
 	}
-	return "Back to " + name
+	return l.T("common.backTo", "Name", name)
 }
 
 // redirectAway sends the browser to a page that is not ours (the host's):

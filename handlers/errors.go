@@ -3,7 +3,7 @@ package handlers
 import (
 	"cmp"
 	"errors"
-	"fmt"
+	"html"
 	"math"
 	"net/http"
 	"strconv"
@@ -12,22 +12,50 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaportal/mfaportal/identity"
+	"github.com/mfaportal/mfaportal/internal/locale"
 	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/middleware"
 	"github.com/mfaportal/mfaportal/views"
 )
 
 // pageError is an error a person should read: a status, a heading and a
-// plain-language message.
+// plain-language message. The words are catalog keys, put into the
+// request's language when the page is rendered.
 type pageError struct {
 	status         int
-	heading        string
-	message        string
+	heading        string // key
+	message        string // key
+	args           []any  // the message's arguments, as pairs; a value may be a text
+	extra          string // key of a sentence after the message, "" when none
 	nothingChanged bool
-	retryURL       string // under the mount point
-	retryLabel     string
+	retryURL       string        // under the mount point
+	retryLabel     string        // key
 	retryAfter     time.Duration // sent as Retry-After when set
 	err            error         // the cause, for the log
+}
+
+// text is a catalog message with its arguments, to be put into words
+// later, in the language of the page that shows it.
+type text struct {
+	id     string
+	count  int
+	plural bool
+	args   []any
+}
+
+// in writes t in l's language, its text arguments too.
+func (t text) in(l *locale.Localizer) string {
+	args := make([]any, len(t.args))
+	for i, v := range t.args {
+		if nested, ok := v.(text); ok {
+			v = nested.in(l)
+		}
+		args[i] = v
+	}
+	if t.plural {
+		return l.Plural(t.id, t.count, args...)
+	}
+	return l.T(t.id, args...)
 }
 
 func (e *pageError) Error() string {
@@ -39,10 +67,19 @@ func (e *pageError) Error() string {
 
 func (e *pageError) Unwrap() error { return e.err }
 
+// say is the error's message in l's language.
+func (e *pageError) say(l *locale.Localizer) string {
+	msg := text{id: e.message, args: e.args}.in(l)
+	if e.extra != "" {
+		msg += " " + l.T(e.extra)
+	}
+	return msg
+}
+
 var errCSRF = &pageError{
 	status:         http.StatusForbidden,
-	heading:        "This form has expired",
-	message:        "We couldn't accept what you sent: the page it came from was open too long, was opened in another tab, or was from before you logged in or out. For your security, forms only work for a while. Go back, reload the page, and send the form again.",
+	heading:        "error.csrf.heading",
+	message:        "error.csrf.message",
 	nothingChanged: true,
 }
 
@@ -65,7 +102,7 @@ func (a *app) handleError(err error, c echo.Context) {
 	// Stytch no longer knows the session (revoked, expired): log in again,
 	// whichever action found out.
 	if identity.Is(err, identity.SessionEnded) && a.session(c).IsLoggedIn() {
-		a.handleError(a.endSession(c, "Your session has ended. Please log in again."), c)
+		a.handleError(a.endSession(c, tr(c).T("flash.sessionEnded")), c)
 		return
 	}
 	pe := describe(err)
@@ -76,14 +113,18 @@ func (a *app) handleError(err error, c echo.Context) {
 	case pe.status != http.StatusNotFound:
 		a.log.InfoContext(ctx, "request refused", "request_id", logging.RequestID(ctx), "path", c.Request().URL.Path, "status", pe.status, "err", err)
 	}
-	p := a.page(c, pe.heading, a.session(c))
+	l := tr(c)
+	heading := l.T(pe.heading)
+	p := a.page(c, heading, a.session(c))
 	v := views.ErrorPage{
 		Page:           p,
 		Status:         pe.status,
-		Heading:        pe.heading,
-		Message:        pe.message,
+		Heading:        heading,
+		Message:        pe.say(l),
 		NothingChanged: pe.nothingChanged,
-		RetryLabel:     pe.retryLabel,
+	}
+	if pe.retryLabel != "" {
+		v.RetryLabel = l.T(pe.retryLabel)
 	}
 	if pe.retryURL != "" {
 		v.RetryURL = p.URL(pe.retryURL)
@@ -97,7 +138,7 @@ func (a *app) handleError(err error, c echo.Context) {
 	}
 	if rerr := a.render(c, pe.status, p, views.ErrorContent(v)); rerr != nil {
 		a.log.Error("rendering the error page failed", "err", rerr)
-		_ = c.HTML(http.StatusInternalServerError, `<main id="main"><h1>Something went wrong on our side</h1><p>Nothing was changed.</p></main>`)
+		_ = c.HTML(http.StatusInternalServerError, `<main id="main"><h1>`+html.EscapeString(l.T("error.internal.heading"))+`</h1><p>`+html.EscapeString(l.T("common.nothingChanged"))+`</p></main>`)
 	}
 }
 
@@ -113,77 +154,73 @@ func describe(err error) *pageError {
 		return describeBackend(ie)
 	}
 	if middleware.IsTooLarge(err) {
-		return &pageError{status: http.StatusRequestEntityTooLarge, heading: "That was too much to send",
-			message: "The form sent more data than we accept.", nothingChanged: true, err: err}
+		return &pageError{status: http.StatusRequestEntityTooLarge, heading: "error.tooLarge.heading",
+			message: "error.tooLarge.message", nothingChanged: true, err: err}
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		switch he.Code {
 		case http.StatusNotFound:
-			return &pageError{status: http.StatusNotFound, heading: "Page not found",
-				message: "There is no page at this address. It may have moved, or the link may be mistyped.", err: err}
+			return &pageError{status: http.StatusNotFound, heading: "error.notFound.heading",
+				message: "error.notFound.message", err: err}
 		case http.StatusMethodNotAllowed:
-			return &pageError{status: http.StatusMethodNotAllowed, heading: "That doesn't work here",
-				message: "This address can't be used that way. Go back and use the buttons on the page.", nothingChanged: true, err: err}
+			return &pageError{status: http.StatusMethodNotAllowed, heading: "error.method.heading",
+				message: "error.method.message", nothingChanged: true, err: err}
 		case http.StatusRequestEntityTooLarge:
-			return &pageError{status: he.Code, heading: "That was too much to send",
-				message: "The form sent more data than we accept.", nothingChanged: true, err: err}
+			return &pageError{status: he.Code, heading: "error.tooLarge.heading",
+				message: "error.tooLarge.message", nothingChanged: true, err: err}
 		}
 		if he.Code >= 400 && he.Code < 500 {
-			return &pageError{status: he.Code, heading: "We couldn't use that request",
-				message: "Something about the request was not right. Go back and try again.", nothingChanged: true, err: err}
+			return &pageError{status: he.Code, heading: "error.badRequest.heading",
+				message: "error.badRequest.message", nothingChanged: true, err: err}
 		}
 	}
-	return &pageError{status: http.StatusInternalServerError, heading: "Something went wrong on our side",
-		message: "We couldn't finish that. Please try again in a moment.", nothingChanged: true, err: err}
+	return &pageError{status: http.StatusInternalServerError, heading: "error.internal.heading",
+		message: "error.internal.message", nothingChanged: true, err: err}
 }
 
 // describeBackend maps a backend's failure that the feature handler did
 // not handle itself (a wrong code, say, is shown next to the code field).
 func describeBackend(ie *identity.Error) *pageError {
-	name := cmp.Or(ie.Backend, "Our sign-in provider")
+	name := cmp.Or(ie.Backend, "?")
 	pe := &pageError{nothingChanged: true, err: ie}
 	switch ie.Kind {
 	case identity.Unavailable:
 		pe.status = http.StatusServiceUnavailable
-		pe.heading = "We couldn't reach our sign-in provider"
-		pe.message = name + ", the service that checks sign-ins and sends our text messages, did not answer properly. Please try again in a minute."
+		pe.heading, pe.message = "error.unreachable.heading", "error.unreachable.message"
+		pe.args = []any{"Backend", name}
 	case identity.Locked:
 		pe.status = http.StatusTooManyRequests
-		pe.heading = "Too many wrong codes"
-		pe.message = "For your security, sign-in codes are blocked for this account for a while (usually an hour). Try again later, or ask an administrator of your organization for help."
+		pe.heading, pe.message = "error.lockout.heading", "error.lockout.message"
 	case identity.RateLimited:
 		pe.status = http.StatusTooManyRequests
-		pe.heading = "Too many attempts"
-		pe.message = "There have been too many attempts in a short time. " + retryHint(ie.RetryAfter)
+		pe.heading, pe.message = "error.tooManyAttempts.heading", "error.tooManyAttempts.message"
+		pe.args = []any{"Wait", retryHint(ie.RetryAfter)}
 	case identity.Forbidden:
 		pe.status = http.StatusForbidden
-		pe.heading = "You don't have permission to do that"
-		pe.message = "Your account is not allowed to do this in your organization. Ask an administrator if you think it should be."
+		pe.heading, pe.message = "error.forbidden.heading", "error.forbidden.message"
 	case identity.NotFound:
 		pe.status = http.StatusNotFound
-		pe.heading = "Member not found"
-		pe.message = "There is no such member in your organization."
+		pe.heading, pe.message = "error.memberNotFound.heading", "error.memberNotFound.message"
 	case identity.SessionEnded:
 		pe.status = http.StatusUnauthorized
-		pe.heading = "Your session has ended"
-		pe.message = "Please log in again."
-		pe.retryURL, pe.retryLabel = "/login", "Log in"
+		pe.heading, pe.message = "error.sessionEnded.heading", "error.sessionEnded.message"
+		pe.retryURL, pe.retryLabel = "/login", "common.logIn"
 	default:
 		pe.status = http.StatusBadGateway
-		pe.heading = "Our sign-in provider refused that"
-		pe.message = name + " refused the request."
+		pe.heading, pe.message = "error.refused.heading", "error.refused.message"
+		pe.args = []any{"Backend", name, "Type", cmp.Or(ie.Reason, "?")}
 	}
 	return pe
 }
 
 // retryHint turns a backend's Retry-After into words.
-func retryHint(retryAfter time.Duration) string {
+func retryHint(retryAfter time.Duration) text {
 	if n := int(retryAfter.Seconds()); n > 0 {
 		if n < 90 {
-			return fmt.Sprintf("Please wait %d seconds and try again.", n)
+			return text{id: "error.waitSeconds", count: n, plural: true}
 		}
-		return fmt.Sprintf("Please wait about %d minutes and try again.", (n+59)/60)
+		return text{id: "error.waitMinutes", count: (n + 59) / 60, plural: true}
 	}
-	return "Please wait a minute and try again."
+	return text{id: "error.waitAMinute"}
 }

@@ -75,16 +75,8 @@ func alternatives(s *session.State, f flow, current string) []views.Alternative 
 	return out
 }
 
-func switchLabel(method string) string {
-	switch method {
-	case methodSMS:
-		return "Use a text message instead"
-	case methodTOTP:
-		return "Use your authenticator app instead"
-	default:
-		return "Use a recovery code"
-	}
-}
+// switchLabel is the catalog key of the button that switches to method.
+func switchLabel(method string) string { return "method.switch." + method }
 
 // normalizeCode cleans up what a person typed for method: 6 digits, or a
 // recovery code as Stytch writes them (abcd-efgh-ijkl).
@@ -137,19 +129,13 @@ func letterCode(input string) (string, bool) {
 	return b.String(), true
 }
 
-// badShape is the message for input that cannot be a code of method.
+// badShape is the catalog key of the message for input that cannot be a
+// code of method (texted codes with letters, where the backend sends them).
 func badShape(method string, letters bool) string {
-	switch {
-	case method == methodSMS && letters:
-		return "Enter the 6 letters and digits from the text message."
+	if method == methodSMS && letters {
+		return "codeError.shape.sms_letters"
 	}
-	switch method {
-	case methodTOTP:
-		return "Enter the 6 digits your authenticator app shows now."
-	case methodRecovery:
-		return "Enter one of your recovery codes: 12 letters and digits, like abcd-efgh-2345."
-	}
-	return "Enter the 6 digits from the text message."
+	return "codeError.shape." + method
 }
 
 // proveCode has the backend check code for the step s is on: during
@@ -169,21 +155,14 @@ func (a *app) stepUpPage(c echo.Context, s *session.State, kind, title, action s
 	first, _ := firstMethod(s.Profile, flowMethods(flows[kind]))
 	for _, m := range flowMethods(flows[kind]) {
 		if hasMethod(s.Profile, m) {
-			v.Methods = append(v.Methods, views.MethodChoice{Method: m, Label: proveLabel(m), Primary: m == first})
+			v.Methods = append(v.Methods, views.MethodChoice{Method: m, Label: tr(c).T(proveLabel(m)), Primary: m == first})
 		}
 	}
 	return v
 }
 
-func proveLabel(method string) string {
-	switch method {
-	case methodSMS:
-		return "Text me a code"
-	case methodTOTP:
-		return "Use my authenticator app"
-	}
-	return "Use a recovery code"
-}
+// proveLabel is the catalog key of the button that proves a step with method.
+func proveLabel(method string) string { return "method.prove." + method }
 
 // startProof starts kind's fresh-factor step with the method the member
 // chose (or their first one), texting a code when that is the method.

@@ -28,13 +28,12 @@ const memberFlowTTL = 15 * time.Minute
 const loginTTL = 10 * time.Minute
 
 var errStepExpired = &pageError{
-	status:  http.StatusConflict,
-	heading: "This step has expired",
-	message: "It was already finished or cancelled (perhaps in another tab), or it waited too long. " +
-		"Start again from your security settings.",
+	status:         http.StatusConflict,
+	heading:        "error.stepExpired.heading",
+	message:        "error.stepExpired.message",
 	nothingChanged: true,
 	retryURL:       "/",
-	retryLabel:     "Back to security settings",
+	retryLabel:     "common.backToSettings",
 }
 
 func flowKey(id string) string { return "flow:" + id }
@@ -117,10 +116,9 @@ func (a *app) writeFlow(ctx context.Context, s *session.State) error {
 // needs it happens, so nothing changed.
 func storeDown(err error) error {
 	return &pageError{
-		status:  http.StatusServiceUnavailable,
-		heading: "We can't do that right now",
-		message: "A part of our service that keeps your progress is not answering, so nothing was sent. " +
-			"Please try again in a minute.",
+		status:         http.StatusServiceUnavailable,
+		heading:        "error.storeDown.heading",
+		message:        "error.storeDown.message",
 		nothingChanged: true,
 		err:            err,
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"log/slog"
 
 	"github.com/labstack/echo/v4"
@@ -32,8 +31,9 @@ type flow struct {
 	// textCodes turns text-message codes on or off on a correct code
 	// (nil leaves them).
 	textCodes *bool
-	// What the code page says: what the code is for, its button, and what
-	// has (not) changed while the code is pending.
+	// What the code page says: what the code is for, and the catalog
+	// keys of its button and of what has (not) changed while the code is
+	// pending.
 	code, submit, stateNote string
 	// setDefault also makes the method proven the member's default.
 	setDefault bool
@@ -75,82 +75,82 @@ var freshFactor = []string{methodTOTP, methodSMS, methodRecovery}
 var flows = map[string]flow{
 	flowLogin: {
 		inLogin: true, methods: []string{methodSMS, methodTOTP, methodRecovery},
-		code: views.CodeLogin, submit: "Log in",
+		code: views.CodeLogin, submit: "common.logIn",
 		done: func(a *app, c echo.Context, s *session.State, p proof) error {
 			if p.method == methodRecovery {
 				a.audit(c, s, "recovery_code_used", slog.Int("recovery_codes_left", p.recoveryLeft))
-				return a.finishLogin(c, s, recoveryLoginNote(p.recoveryLeft))
+				return a.finishLogin(c, s, recoveryLoginNote(tr(c), p.recoveryLeft))
 			}
-			return a.finishLogin(c, s, "You're logged in.")
+			return a.finishLogin(c, s, tr(c).T("flash.loggedIn"))
 		},
 	},
 	flowLoginEnroll: {
 		inLogin: true, newPhone: true, phoneForm: "/login/phone", textCodes: &on,
-		code: views.CodeEnroll, submit: "Confirm and log in",
-		stateNote: "Your number is saved but not confirmed yet. Enter the code to finish.",
+		code: views.CodeEnroll, submit: "flow.confirmAndLogIn",
+		stateNote: "flow.note.loginEnroll",
 		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
 			a.audit(c, s, "mfa_on")
-			return a.finishLogin(c, s, "You're logged in, and text message codes are set up.")
+			return a.finishLogin(c, s, tr(c).T("flash.loggedInSetUp"))
 		},
 	},
 	flowEnroll: {
 		newPhone: true, phoneForm: "/enroll", textCodes: &on,
-		code: views.CodeEnroll, submit: "Turn on",
-		stateNote: "Text message codes are not on yet. They will be once you enter the code.",
+		code: views.CodeEnroll, submit: "common.turnOn",
+		stateNote: "flow.note.enroll",
 		done:      (*app).finishEnroll,
 	},
 	flowChange: {
 		newPhone: true, phoneForm: "/replace", textCodes: &on,
-		code: views.CodeEnroll, submit: "Confirm",
-		stateNote: "Nothing has changed yet: your current phone still receives your sign-in codes.",
+		code: views.CodeEnroll, submit: "common.confirm",
+		stateNote: "flow.note.stepup",
 		done:      (*app).finishEnroll,
 	},
 	flowTurnOn: {
 		textCodes: &on,
-		code:      views.CodeEnroll, submit: "Turn on",
-		stateNote: "Text message codes are not on yet. They will be once you enter the code.",
+		code:      views.CodeEnroll, submit: "common.turnOn",
+		stateNote: "flow.note.enroll",
 		done:      (*app).finishEnroll,
 	},
 	flowStepUp: {
-		code: views.CodeStepUp, submit: "Confirm and remove this number",
-		stateNote: "Nothing has changed yet: your current phone still receives your sign-in codes.",
+		code: views.CodeStepUp, submit: "flow.confirmAndRemoveNumber",
+		stateNote: "flow.note.stepup",
 		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
 			return a.removeOldPhone(c, s)
 		},
 	},
 	flowUnenroll: {
 		textCodes: &off,
-		code:      views.CodeUnenroll, submit: "Turn off",
-		stateNote: "Text message codes are still on. They will be turned off once you enter the code.",
+		code:      views.CodeUnenroll, submit: "common.turnOff",
+		stateNote: "flow.note.unenroll",
 		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
 			a.audit(c, s, "mfa_off")
-			s.Flash = "Text message codes are off. You can turn them back on at any time."
+			s.Flash = tr(c).T("flash.smsOff")
 			return a.saveAndRedirect(c, s, "/")
 		},
 	},
 	flowTOTPStepUp: {
-		code: views.CodeTOTPStepUp, submit: "Confirm",
-		stateNote: "Nothing has changed yet. Next, you'll add your authenticator app.",
+		code: views.CodeTOTPStepUp, submit: "common.confirm",
+		stateNote: "flow.note.totpStepUp",
 		done: func(a *app, c echo.Context, s *session.State, _ proof) error {
 			return a.newAppKey(c, s, false)
 		},
 	},
 	flowTOTPEnroll: {
 		methods: []string{methodTOTP}, textCodes: &on,
-		code: views.CodeTOTPEnroll, submit: "Confirm and turn on",
-		stateNote: "Nothing is saved yet. The app is added once you enter a code from it.",
+		code: views.CodeTOTPEnroll, submit: "flow.confirmAndTurnOn",
+		stateNote: "flow.note.totpEnroll",
 		done:      (*app).finishTOTPEnroll,
 	},
 	flowTOTPRemove: {
 		methods: freshFactor,
-		code:    views.CodeTOTPRemove, submit: "Confirm and remove the app",
-		stateNote: "Your authenticator app still works. It will be removed once you confirm.",
+		code:    views.CodeTOTPRemove, submit: "flow.confirmAndRemoveApp",
+		stateNote: "flow.note.totpRemove",
 		done:      (*app).removeApp,
 	},
 	flowRecoveryRotate: {
 		methods: freshFactor,
-		code:    views.CodeRecoveryRotate, submit: "Confirm and make new codes",
-		stateNote: "Your recovery codes still work. They will be replaced once you confirm.",
+		code:    views.CodeRecoveryRotate, submit: "flow.confirmAndRotate",
+		stateNote: "flow.note.recoveryRotate",
 		done:      (*app).rotateRecoveryCodes,
 	},
 	flowRecoveryShow: {page: "/recovery-codes"},
@@ -188,7 +188,7 @@ func (a *app) finishLogin(c echo.Context, s *session.State, flash string) error 
 // The member goes back to the host's page they came from, if any.
 func (a *app) finishEnroll(c echo.Context, s *session.State, p proof) error {
 	a.audit(c, s, "mfa_on")
-	s.Flash = fmt.Sprintf("Text message codes are on. We'll text %s when you log in.", phone.Mask(p.member.Phone))
+	s.Flash = tr(c).T("flash.smsOn", "Phone", phone.Mask(p.member.Phone))
 	if left, err := a.leaveForReturnTo(c, s); left || err != nil {
 		return err
 	}

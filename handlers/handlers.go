@@ -34,6 +34,17 @@
 // with return_to set to the page they asked for, and mfaportal offers no
 // login or logout of its own. Options.Layout puts the host's header and
 // navigation around mfaportal's content (views.Embedded).
+//
+// # Languages
+//
+// Pages are in English, Spanish, French, Brazilian Portuguese, German or
+// Arabic (right to left): the member's choice from the switcher in the
+// header (kept in the mfaportal_lang cookie), else the browser's
+// Accept-Language, else English. Texted codes and login e-mails ask Stytch
+// for the same language where Stytch has it (en, es, fr, pt-br; English
+// otherwise). A host whose pages are in one language sets
+// Options.Language, which fixes it for every page and hides the switcher;
+// views.Embedded carries lang and dir, so the host's <html> may differ.
 package handlers
 
 import (
@@ -52,6 +63,7 @@ import (
 
 	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/identity/stytch"
+	"github.com/mfaportal/mfaportal/internal/locale"
 	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/phone"
@@ -140,6 +152,13 @@ type Options struct {
 
 	// Metrics, when set, records every request's route, status and latency.
 	Metrics *metrics.Registry
+
+	// Language, when set, fixes the language of every page ("en", "es",
+	// "fr", "pt-BR", "de" or "ar") and hides the language switcher, for a
+	// host whose own pages are in one language. Empty: each member's
+	// choice from the switcher (a cookie), else their browser's
+	// Accept-Language, else English.
+	Language string
 }
 
 // DevMode describes the built-in emulator to the pages, so a newcomer can
@@ -189,6 +208,10 @@ type app struct {
 	returnOrigins []string // ReturnToOrigins, normalised, plus PublicURL's origin
 	hostName      string
 	layout        func(views.Page, templ.Component) templ.Component
+
+	language      *locale.Localizer // Options.Language; nil: each request's own
+	secureCookies bool
+	sameSite      http.SameSite
 }
 
 // codeLifetime is how long Stytch accepts an SMS code.
@@ -240,6 +263,16 @@ func newApp(opts Options) (*app, error) {
 		hostName:  opts.HostName,
 		layout:    opts.Layout,
 		metrics:   opts.Metrics,
+
+		secureCookies: opts.SecureCookies,
+		sameSite:      sameSiteFor(opts.FrameAncestors),
+	}
+	if opts.Language != "" {
+		l, ok := locale.Lookup(opts.Language)
+		if !ok {
+			return nil, fmt.Errorf("handlers: Language %q is not one of en, es, fr, pt-BR, de, ar", opts.Language)
+		}
+		a.language = l
 	}
 	if a.now == nil {
 		a.now = time.Now

@@ -137,11 +137,11 @@ func (a *app) coolingDown(c echo.Context, memberID, e164 string) error {
 	case errors.Is(err, store.ErrNotFound):
 		return nil
 	case err != nil:
-		return cannotCount("text messages", err)
+		return cannotCount("sms", err)
 	}
 	until, _ := time.Parse(time.RFC3339Nano, string(raw))
 	a.refused(c.Request().Context(), "resend_cooldown")
-	return tooMany("text messages", until.Sub(a.now()))
+	return tooMany("sms", until.Sub(a.now()))
 }
 
 // codeSentTo starts the resend cooldown for member and number.
@@ -152,11 +152,14 @@ func (a *app) codeSentTo(ctx context.Context, memberID, e164 string) error {
 
 func cooldownKey(memberID, e164 string) string { return "cooldown:" + memberID + ":" + e164 }
 
+// tooMany is the 429 page for too many of what ("sms", "emails",
+// "codes", "appSetups": the catalog's limit.tooMany.<what>).
 func tooMany(what string, wait time.Duration) error {
 	return &pageError{
 		status:         http.StatusTooManyRequests,
-		heading:        "Please wait before trying again",
-		message:        fmt.Sprintf("There have been too many %s in a short time. %s", what, waitHint(wait)),
+		heading:        "limit.heading",
+		message:        "limit.tooMany." + what,
+		args:           []any{"Wait", waitHint(wait)},
 		nothingChanged: true,
 		retryAfter:     wait,
 	}
@@ -165,20 +168,18 @@ func tooMany(what string, wait time.Duration) error {
 func cannotCount(what string, err error) error {
 	return &pageError{
 		status:         http.StatusServiceUnavailable,
-		heading:        "We can't send that right now",
-		message:        "A part of our service that protects accounts from abuse is not answering, so no " + what + " can be sent. Nothing was sent. Please try again in a few minutes.",
+		heading:        "limit.cannotCount.heading",
+		message:        "limit.cannotCount." + what,
 		nothingChanged: true,
 		err:            err,
 	}
 }
 
 // waitHint says when to try again, in words.
-func waitHint(d time.Duration) string {
+func waitHint(d time.Duration) text {
 	s := int(math.Ceil(d.Seconds()))
-	switch {
-	case s <= 90:
-		return fmt.Sprintf("You can try again in %d seconds.", max(s, 1))
-	default:
-		return fmt.Sprintf("You can try again in %d minutes.", (s+59)/60)
+	if s <= 90 {
+		return text{id: "limit.waitSeconds", count: max(s, 1), plural: true}
 	}
+	return text{id: "limit.waitMinutes", count: (s + 59) / 60, plural: true}
 }

@@ -18,19 +18,19 @@ import (
 )
 
 func (a *app) loginPage(c echo.Context, s *session.State) views.LoginPage {
-	v := views.LoginPage{Page: a.page(c, "Log in", s), AskOrg: a.org == ""}
+	v := views.LoginPage{Page: a.page(c, tr(c).T("common.logIn"), s), AskOrg: a.org == ""}
 	if a.dev != nil {
-		v.Dev = &views.Dev{OutboxURL: a.dev.OutboxURL}
+		v.Dev = &views.Dev{Backend: a.idp.Name(), OutboxURL: a.dev.OutboxURL}
 		for _, d := range a.dev.Accounts {
 			if a.org != "" && d.Organization != a.org {
 				continue
 			}
-			note := "text message codes off"
+			note := tr(c).T("login.demoCodesOff")
 			switch {
 			case d.Admin:
-				note = "admin"
+				note = tr(c).T("login.demoAdmin")
 			case d.Phone != "":
-				note = "codes to " + phone.Mask(d.Phone)
+				note = tr(c).T("login.demoCodesTo", "Phone", phone.Mask(d.Phone))
 			}
 			v.Dev.Accounts = append(v.Dev.Accounts, views.DemoAccount{
 				Organization: d.Organization, OrganizationName: d.OrganizationName, Email: d.Email, Name: d.Name, Note: note,
@@ -67,16 +67,16 @@ func (a *app) loginSend(c echo.Context) error {
 		org = v.Organization
 	}
 	if addr, err := mail.ParseAddress(v.Email); err != nil || addr.Address != v.Email || !strings.Contains(v.Email, ".") {
-		v.Errors = append(v.Errors, views.FieldError{Field: "email", Message: "Enter your work e-mail address, like name@example.com."})
+		v.Errors = append(v.Errors, views.FieldError{Field: "email", Message: tr(c).T("loginError.email", "Example", "name@example.com")})
 	}
 	if a.org == "" && !validSlug(v.Organization) {
-		v.Errors = append(v.Errors, views.FieldError{Field: "organization", Message: "Enter your organization's short name, like acme (letters, digits, dashes)."})
+		v.Errors = append(v.Errors, views.FieldError{Field: "organization", Message: tr(c).T("loginError.organization", "Example", "acme")})
 	}
 	if len(v.Errors) > 0 {
 		v.Problem = true
 		return a.render(c, http.StatusOK, v.Page, views.LoginContent(v))
 	}
-	if err := a.allow(c, "sign-in e-mails",
+	if err := a.allow(c, "emails",
 		limit{"login_email", strings.ToLower(v.Email), a.limits.LoginPerEmail},
 		limit{"login_ip", c.RealIP(), a.limits.LoginPerIP}); err != nil {
 		return err
@@ -92,7 +92,7 @@ func (a *app) loginSend(c echo.Context) error {
 		OrganizationID: org,
 		Email:          v.Email,
 		RedirectURL:    a.publicURL + a.base + "/authenticate",
-		Locale:         smsLocale(c.Request().Header.Get("Accept-Language")),
+		Locale:         tr(c).Lang(),
 		PKCEChallenge:  stytchclient.PKCEChallenge(verifier),
 	})
 	// A refusal that would tell whether the address has an account or the
@@ -131,7 +131,7 @@ func validSlug(s string) bool {
 
 func (a *app) loginSent(c echo.Context) error {
 	s := a.session(c)
-	v := views.LoginSentPage{Page: a.page(c, "Check your e-mail", s), Email: s.Email, Organization: s.LoginOrganization}
+	v := views.LoginSentPage{Page: a.page(c, tr(c).T("loginSent.heading"), s), Email: s.Email, Organization: s.LoginOrganization}
 	return a.render(c, http.StatusOK, v.Page, views.LoginSentContent(v))
 }
 
@@ -139,17 +139,17 @@ func (a *app) loginSent(c echo.Context) error {
 func (a *app) authenticate(c echo.Context) error {
 	token := c.QueryParam("token")
 	if c.QueryParam("stytch_token_type") != "multi_tenant_magic_links" || token == "" {
-		return a.linkProblem(c, "That sign-in link is incomplete. Enter your e-mail address to get a new one.")
+		return a.linkProblem(c, "linkProblem.incomplete")
 	}
 	ctx := c.Request().Context()
-	res, err := a.mail.OpenLoginLink(ctx, token, a.session(c).PKCEVerifier, smsLocale(c.Request().Header.Get("Accept-Language")))
+	res, err := a.mail.OpenLoginLink(ctx, token, a.session(c).PKCEVerifier, tr(c).Lang())
 	switch {
 	case identity.Is(err, identity.LinkInvalid):
-		return a.linkProblem(c, "That sign-in link has expired or was already used. Enter your e-mail address to get a new one.")
+		return a.linkProblem(c, "linkProblem.expired")
 	case identity.Is(err, identity.LinkOtherBrowser):
 		// Another browser (or an older link): the link stays usable where it was asked for.
 		a.log.InfoContext(ctx, "magic link opened in another browser", "request_id", logging.RequestID(ctx), "err", err)
-		return a.linkProblem(c, "This sign-in link was asked for in another browser. Open the link in the browser where you asked for it, or ask for a new link here.")
+		return a.linkProblem(c, "linkProblem.otherBrowser")
 	}
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func (a *app) authenticate(c echo.Context) error {
 	setProfile(s, res.Member, res.Organization)
 	if res.Intermediate == "" {
 		a.setTokens(s, res)
-		s.Flash = "You're logged in."
+		s.Flash = tr(c).T("flash.loggedIn")
 		return a.saveAndRedirect(c, s, "/")
 	}
 	// MFA applies: keep the intermediate session token, only in the cookie.
@@ -189,11 +189,13 @@ func (a *app) authenticate(c echo.Context) error {
 	return a.saveAndRedirect(c, s, "/verify")
 }
 
+// linkProblem shows the login form with what went wrong with the link:
+// notice is a catalog key.
 func (a *app) linkProblem(c echo.Context, notice string) error {
 	s := a.session(c)
 	v := a.loginPage(c, s)
-	v.Notice = notice
-	v.Title, v.Heading, v.Problem = "Sign-in link problem", "Sign-in link problem", true
+	v.Notice = tr(c).T(notice)
+	v.Title, v.Heading, v.Problem = tr(c).T("linkProblem.title"), tr(c).T("linkProblem.title"), true
 	return a.render(c, http.StatusBadRequest, v.Page, views.LoginContent(v))
 }
 
@@ -224,27 +226,8 @@ func (a *app) logout(c echo.Context) error {
 			return err
 		}
 	}
-	if err := a.startOver(c, "You're logged out."); err != nil {
+	if err := a.startOver(c, tr(c).T("flash.loggedOut")); err != nil {
 		return err
 	}
 	return a.redirect(c, "/login")
-}
-
-// smsLocale is the first language of the browser's list that Stytch's
-// messages support ("" leaves Stytch's default, English).
-func smsLocale(acceptLanguage string) string {
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		switch {
-		case tag == "pt-br":
-			return "pt-br"
-		case tag == "en" || strings.HasPrefix(tag, "en-"):
-			return "en"
-		case tag == "es" || strings.HasPrefix(tag, "es-"):
-			return "es"
-		case tag == "fr" || strings.HasPrefix(tag, "fr-"):
-			return "fr"
-		}
-	}
-	return ""
 }

@@ -43,7 +43,7 @@ func TestMagicLinkOpenedElsewhereDoesNotLogIn(t *testing.T) {
 	} {
 		p := other.get(link)
 		mustStatus(t, p, http.StatusBadRequest)
-		contains(t, p, "main", "Open the link in the browser where you asked for it, or ask for a new link here")
+		contains(t, p, "main", "Open the link in the browser where you asked for it, or send a new link here")
 		exists(t, p, `form input[name=email]`, true)
 		if p := other.get("/"); p.status != http.StatusSeeOther || !strings.HasSuffix(p.location, "/login") {
 			t.Fatalf("%s is logged in after opening someone else's link: %d %q", name, p.status, p.location)

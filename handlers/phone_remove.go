@@ -24,7 +24,7 @@ func (a *app) phoneRemoveConfirm(c echo.Context) error {
 		return redirectTo("/")
 	}
 	v := views.ConfirmPage{
-		Page:        a.page(c, "Remove your phone number", s),
+		Page:        a.page(c, tr(c).T("confirm.removeHeading"), s),
 		Kind:        views.ConfirmRemovePhone,
 		PhoneMasked: phone.Mask(s.Profile.Phone),
 	}
@@ -46,21 +46,21 @@ func (a *app) phoneRemove(c echo.Context) error {
 	ctx := c.Request().Context()
 	cur, err := a.idp.Member(ctx, caller(s), s.MemberID)
 	if err != nil {
-		return withRetry(err, "/phone/remove", "Try again")
+		return withRetry(err, "/phone/remove", "common.tryAgain")
 	}
 	if !allowedActions(memberState(cur, s.Profile.MFARequired)).RemovePhone {
 		a.updateMember(s, cur)
 		if cur.Phone != "" {
-			s.Flash = "Text message codes are on for this phone, so it was not removed."
+			s.Flash = tr(c).T("flash.phoneInUse")
 		}
 		return a.saveAndRedirect(c, s, "/")
 	}
 	m, err := a.idp.RemovePhone(ctx, caller(s), s.MemberID)
 	if err != nil {
-		return withRetry(err, "/phone/remove", "Try again")
+		return withRetry(err, "/phone/remove", "common.tryAgain")
 	}
 	a.audit(c, s, "delete_mfa_phone", a.backendRef(m.Ref))
 	a.updateMember(s, m)
-	s.Flash = "Your phone number was removed."
+	s.Flash = tr(c).T("flash.phoneRemoved")
 	return a.saveAndRedirect(c, s, "/")
 }

@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/internal/locale"
 	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/views"
 )
@@ -30,7 +30,7 @@ func (a *app) showingCodes(c echo.Context) (*session.State, []string, error) {
 	}
 	codes, err := a.apps.RecoveryCodes(c.Request().Context(), caller(s), s.MemberID)
 	if err != nil {
-		return nil, nil, withRetry(err, "/recovery-codes", "Try again")
+		return nil, nil, withRetry(err, "/recovery-codes", "common.tryAgain")
 	}
 	return s, codes, nil
 }
@@ -41,7 +41,7 @@ func (a *app) recoveryCodesPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.RecoveryCodesPage{Page: a.page(c, "Your recovery codes", s), Codes: codes}
+	v := views.RecoveryCodesPage{Page: a.page(c, tr(c).T("recovery.listLabel"), s), Codes: codes}
 	if s.Flash != "" {
 		v.Notice, s.Flash = s.Flash, ""
 		if err := a.save(c, s); err != nil {
@@ -59,8 +59,9 @@ func (a *app) recoveryCodesDownload(c echo.Context) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Recovery codes for %s (%s)\n", s.Profile.Email, s.Profile.OrganizationName)
-	b.WriteString("Each code logs you in once if you can't use your authenticator app.\n\n")
+	l := tr(c)
+	b.WriteString(l.T("recovery.fileTitle", "Email", s.Profile.Email, "Organization", s.Profile.OrganizationName) + "\n")
+	b.WriteString(l.T("recovery.fileEach") + "\n\n")
 	for _, code := range codes {
 		b.WriteString(code + "\n")
 	}
@@ -89,7 +90,7 @@ func (a *app) recoveryCodesSaved(c echo.Context) error {
 		return err
 	}
 	s.Flow = nil
-	s.Flash = "Thanks. Keep your recovery codes somewhere safe, away from your phone."
+	s.Flash = tr(c).T("flash.recoverySaved")
 	return a.saveAndRedirect(c, s, "/")
 }
 
@@ -102,11 +103,9 @@ func (a *app) recoveryRotateConfirm(c echo.Context) error {
 	if !allowedActions(profileState(s.Profile)).RotateRecovery {
 		return redirectTo("/")
 	}
-	v := a.stepUpPage(c, s, flowRecoveryRotate, "Make new recovery codes", "/recovery-codes/new")
-	v.Points = []string{
-		"You get ten new codes, shown once. Your old codes stop working at once.",
-		"First, confirm it's you with a code.",
-	}
+	l := tr(c)
+	v := a.stepUpPage(c, s, flowRecoveryRotate, l.T("settings.recoveryNew"), "/recovery-codes/new")
+	v.Points = []string{l.T("stepup.rotatePoint1"), l.T("stepup.confirmFirst")}
 	return a.render(c, http.StatusOK, v.Page, views.StepUpContent(v))
 }
 
@@ -130,39 +129,24 @@ func (a *app) rotateRecoveryCodes(c echo.Context, s *session.State, _ proof) err
 	codes, ref, err := a.apps.RotateRecoveryCodes(ctx, caller(s))
 	if err != nil {
 		pe := describe(err)
-		pe.heading = "Your recovery codes were not changed"
-		pe.retryURL, pe.retryLabel = "/recovery-codes/new", "Start again"
+		pe.heading = "error.recoveryNotChanged"
+		pe.retryURL, pe.retryLabel = "/recovery-codes/new", "common.startAgain"
 		return pe
 	}
 	a.audit(c, s, "recovery_codes_rotated", a.backendRef(ref))
 	s.Profile.RecoveryCodesLeft, s.Profile.RecoveryCodesKnown = len(codes), true
 	a.startFlow(ctx, s, &session.Flow{Kind: flowRecoveryShow})
-	s.Flash = "Here are your new recovery codes. Your old ones no longer work."
+	s.Flash = tr(c).T("flash.recoveryRotated")
 	return a.saveAndRedirect(c, s, "/recovery-codes")
 }
 
 // recoveryLoginNote is what a login with a recovery code says.
-func recoveryLoginNote(left int) string {
-	n := fmt.Sprintf("You have %d recovery codes left.", left)
-	switch left {
-	case 0:
-		n = "That was your last recovery code."
-	case 1:
-		n = "You have 1 recovery code left."
+func recoveryLoginNote(l *locale.Localizer, left int) string {
+	n := l.Plural("flash.recoveryLeft", left)
+	if left == 0 {
+		n = l.T("flash.recoveryLast")
 	}
-	return "You're logged in with a recovery code. " + n +
-		" If you no longer have your authenticator app, remove it and set up a new one (or add a phone) in your security settings."
+	return l.T("flash.recoveryLogin", "Left", n)
 }
 
 func slogMethod(method string) slog.Attr { return slog.String("method", method) }
-
-// methodName is a method in words.
-func methodName(method string) string {
-	switch method {
-	case methodTOTP:
-		return "a code from your authenticator app"
-	case methodRecovery:
-		return "a recovery code"
-	}
-	return "a code by text message"
-}

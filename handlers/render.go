@@ -48,10 +48,12 @@ func (a *app) render(c echo.Context, status int, p views.Page, content templ.Com
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// page is the part of every page that comes from the request.
+// page is the part of every page that comes from the request; title is
+// already in the request's language.
 func (a *app) page(c echo.Context, title string, s *session.State) views.Page {
 	p := views.Page{
 		Title:     title,
+		Languages: a.languageSwitch(c),
 		BasePath:  a.base,
 		Static:    a.static.URL,
 		RequestID: logging.RequestID(c.Request().Context()),
@@ -69,7 +71,7 @@ func (a *app) page(c echo.Context, title string, s *session.State) views.Page {
 		}
 	}
 	if a.dev != nil {
-		p.Dev = &views.Dev{OutboxURL: a.dev.OutboxURL}
+		p.Dev = &views.Dev{Backend: a.idp.Name(), OutboxURL: a.dev.OutboxURL}
 	}
 	return p
 }

@@ -26,7 +26,7 @@ func (a *app) replaceConfirm(c echo.Context) error {
 		return redirectTo("/enroll")
 	}
 	v := views.ConfirmPage{
-		Page:        a.page(c, "Change your phone number", s),
+		Page:        a.page(c, tr(c).T("confirm.replaceHeading"), s),
 		Kind:        views.CodeStepUp,
 		PhoneMasked: phone.Mask(s.Profile.Phone),
 	}
@@ -57,9 +57,8 @@ func (a *app) removeOldPhone(c echo.Context, s *session.State) error {
 	m, err := a.idp.RemovePhone(ctx, caller(s), s.MemberID)
 	if err != nil {
 		pe := describe(err)
-		pe.heading = "Your phone number was not changed"
-		pe.message += " Your current phone still receives your sign-in codes."
-		pe.retryURL, pe.retryLabel = "/replace", "Start again"
+		pe.heading, pe.extra = "error.phoneNotChanged", "error.phoneStillWorks"
+		pe.retryURL, pe.retryLabel = "/replace", "common.startAgain"
 		return pe
 	}
 	a.log.InfoContext(ctx, "mfa phone removed", "member_id", s.MemberID, "backend_ref", m.Ref)

@@ -33,6 +33,7 @@ func (a *app) handler(opts Options) (http.Handler, error) {
 			FormActions:    a.backendOrigins(),
 		}),
 		middleware.MaxBody(64 << 10), // a body past 64 KB is a 413
+		a.chooseLanguage,             // the page's language, for every page and error below
 		a.loadSession,                // the session cookie, decoded once
 		csrf,                         // state-changing requests only from our own pages, with this session's token
 	}
@@ -116,6 +117,9 @@ func (a *app) routes(g *echo.Group) {
 	// Browsers ask for it on every page; we have none, and say so without a 404.
 	g.GET("/favicon.ico", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 	g.HEAD("/static/*", a.serveStatic)
+	if a.language == nil {
+		g.POST("/language", a.setLanguage)
+	}
 
 	// Logging in: e-mail magic link, then the SMS code when MFA applies.
 	// A host that hands the session in logs members in and out itself.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -31,11 +32,11 @@ func (a *app) sendCode(c echo.Context, s *session.State, e164 string) error {
 	if err := a.coolingDown(c, s.MemberID, to); err != nil {
 		return err
 	}
-	if err := a.allow(c, "text messages", a.smsLimits(c, s.MemberID, s.OrganizationID, to)...); err != nil {
+	if err := a.allow(c, "sms", a.smsLimits(c, s.MemberID, s.OrganizationID, to)...); err != nil {
 		return err
 	}
 	m, err := a.idp.SendCode(c.Request().Context(), caller(s), identity.SendCode{
-		Phone: e164, Locale: smsLocale(c.Request().Header.Get("Accept-Language")),
+		Phone: e164, Locale: tr(c).Lang(),
 	})
 	if err != nil {
 		return err
@@ -63,7 +64,7 @@ func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, num
 		region = phone.DefaultRegion(c.Request().Header.Get("Accept-Language"), a.region, a.policy)
 	}
 	v := views.PhonePage{
-		Page:    a.page(c, "Add a phone", s),
+		Page:    a.page(c, tr(c).T("settings.addPhone"), s),
 		Purpose: purpose,
 		Region:  region,
 		Number:  number,
@@ -75,23 +76,26 @@ func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, num
 			continue
 		}
 		v.Countries = append(v.Countries, views.Country{
-			Region: ct.Region, Name: ct.Name, DialCode: ct.DialCode, Example: ct.Example,
+			Region: ct.Region, Name: countryName(tr(c), ct.Region, ct.Name), DialCode: ct.DialCode, Example: ct.Example,
 		})
 		if ct.Region == region {
 			v.Example = ct.Example
 		}
 	}
+	// In the page's language, in the order its readers look for them.
+	col := tr(c).Collator()
+	slices.SortStableFunc(v.Countries, func(x, y views.Country) int { return col.CompareString(x.Name, y.Name) })
 	switch purpose {
 	case views.PurposeLogin:
 		v.ActionURL = v.URL("/login/phone")
 		v.LogoutURL = v.URL("/logout")
-		v.Title = "Add a phone to finish logging in"
-		v.Notice = "Your organization requires two-step verification when you log in: a code we text to your phone. Add your mobile number to finish logging in."
+		v.Title = tr(c).T("phone.titleLogin")
+		v.Notice = tr(c).T("phone.noticeLogin")
 		if s.Profile.MFAEnrolled {
 			// Two-step verification is on for them, yet they have no method
 			// left: an administrator reset their phone.
-			v.Purpose, v.Title = views.PurposeLoginReset, "An administrator reset your phone"
-			v.Notice = "An administrator reset your phone, so codes no longer go to your old number. Add your mobile number to finish logging in, or log out."
+			v.Purpose, v.Title = views.PurposeLoginReset, tr(c).T("phone.headingLoginReset")
+			v.Notice = tr(c).T("phone.noticeLoginReset")
 		}
 	case views.PurposeChange:
 		v.Title = "Change your phone number"
@@ -99,10 +103,10 @@ func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, num
 		v.CancelURL = v.URL("/")
 		v.Notice = "Nothing has changed yet: your current phone still receives your sign-in codes."
 	case views.PurposeReplace:
-		v.Title = "Add your new phone"
+		v.Title = tr(c).T("phone.headingReplace")
 		v.ActionURL = v.URL("/enroll")
 		v.CancelURL = v.URL("/")
-		v.Notice = "Your old number has been removed. Add your new number to receive sign-in codes again; until then, no codes will be sent."
+		v.Notice = tr(c).T("phone.noticeReplace")
 	default:
 		v.ActionURL = v.URL("/enroll")
 		v.CancelURL = v.URL("/")
@@ -119,7 +123,7 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 	if err != nil {
 		var pe *phone.Error
 		if errors.As(err, &pe) {
-			return a.renderPhone(c, s, purpose, region, number, views.Errors{{Field: "number", Message: pe.Message()}})
+			return a.renderPhone(c, s, purpose, region, number, views.Errors{{Field: "number", Message: phoneMessage(tr(c), pe)}})
 		}
 		return err
 	}
@@ -145,10 +149,10 @@ func (a *app) sendToNewPhone(c echo.Context, s *session.State, purpose, kind str
 	switch {
 	case identity.Is(err, identity.PhoneTaken):
 		return a.renderPhone(c, s, purpose, region, number, views.Errors{{Field: "number",
-			Message: "Another member of your organization already uses this number. Enter a number that is yours alone."}})
+			Message: tr(c).T("phoneError.duplicate")}})
 	case identity.Is(err, identity.PhoneInvalid):
 		return a.renderPhone(c, s, purpose, region, number, views.Errors{{Field: "number",
-			Message: "Our text message provider can't send codes to this number. Try another mobile number."}})
+			Message: tr(c).T("phoneError.providerRefused")}})
 	case err != nil:
 		return err
 	}
@@ -171,7 +175,7 @@ func (a *app) newPhoneFlow(c echo.Context, s *session.State, kind string) error 
 	}
 	if err := a.takeFlow(ctx, s); err != nil {
 		if err == errStepExpired {
-			return a.endSession(c, "Logging in took too long, so we stopped it for your security. Please log in again.")
+			return a.endSession(c, tr(c).T("flash.loginTooLong"))
 		}
 		return err
 	}

@@ -117,7 +117,7 @@ func (a *app) requireMember(c echo.Context) (*session.State, error) {
 	}
 	if err := a.refreshSession(ctx, s); err != nil {
 		if identity.Is(err, identity.SessionEnded) {
-			return nil, a.endSession(c, "Your session has ended. Please log in again.")
+			return nil, a.endSession(c, tr(c).T("flash.sessionEnded"))
 		}
 		return nil, err
 	}

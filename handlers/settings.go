@@ -2,10 +2,10 @@ package handlers
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaportal/mfaportal/internal/locale"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
 	"github.com/mfaportal/mfaportal/views"
@@ -20,7 +20,7 @@ func (a *app) settings(c echo.Context) error {
 	}
 	p := s.Profile
 	v := views.SettingsPage{
-		Page:             a.page(c, "Security settings", s),
+		Page:             a.page(c, tr(c).T("common.securitySettings"), s),
 		Name:             p.Name,
 		Email:            p.Email,
 		OrganizationName: p.OrganizationName,
@@ -32,7 +32,7 @@ func (a *app) settings(c echo.Context) error {
 		v.PhoneMasked = phone.Mask(p.Phone)
 	}
 	if s.ReturnTo != "" {
-		v.BackURL, v.BackLabel = s.ReturnTo, a.backLabel(s.ReturnTo)
+		v.BackURL, v.BackLabel = s.ReturnTo, a.backLabel(tr(c), s.ReturnTo)
 	}
 	acts := allowedActions(profileState(p))
 	v.CanEnroll, v.CanReplace, v.CanTurnOn, v.CanUnenroll = acts.Enroll, acts.Replace, acts.TurnOn, acts.Unenroll
@@ -41,15 +41,18 @@ func (a *app) settings(c echo.Context) error {
 	switch acts.UnenrollBlocked {
 	case "":
 	case requiredByOrg:
-		v.UnenrollBlocked = acts.UnenrollBlocked + " You can change your phone number instead."
+		v.UnenrollBlocked = tr(c).T(acts.UnenrollBlocked) + " " + tr(c).T("blocked.changeInstead")
 	default:
-		v.UnenrollBlocked = acts.UnenrollBlocked
+		v.UnenrollBlocked = tr(c).T(acts.UnenrollBlocked)
 	}
 	v.SMSOn = p.MFAEnrolled && (p.Phone != "" || !p.TOTP)
 	v.HasApp, v.AppIsDefault = p.TOTP, loginAsksFirst(p) == methodTOTP
-	v.CanAddApp, v.CanRemoveApp, v.RemoveAppBlocked = acts.AddApp, acts.RemoveApp, acts.RemoveAppBlocked
+	v.CanAddApp, v.CanRemoveApp = acts.AddApp, acts.RemoveApp
+	if acts.RemoveAppBlocked != "" {
+		v.RemoveAppBlocked = tr(c).T(acts.RemoveAppBlocked)
+	}
 	v.CanAppDefault, v.CanSMSDefault, v.CanRotate = acts.AppDefault, acts.SMSDefault, acts.RotateRecovery
-	v.Methods = methodsInWords(p)
+	v.Methods = methodsInWords(tr(c), p)
 	changed := a.countRecoveryCodes(c, s)
 	v.RecoveryLeft = -1
 	if p.RecoveryCodesKnown {
@@ -86,23 +89,24 @@ func loginAsksFirst(p *session.Profile) string {
 }
 
 // methodsInWords says which methods the member has and which one login
-// asks for first.
-func methodsInWords(p *session.Profile) string {
-	var have []string
-	if p.TOTP {
-		have = append(have, "an authenticator app")
-	}
-	if hasMethod(p, methodSMS) {
-		have = append(have, "text message codes to "+phone.Mask(p.Phone))
+// asks for first, in one sentence of l's language per combination.
+func methodsInWords(l *locale.Localizer, p *session.Profile) string {
+	var have string
+	switch app, sms := p.TOTP, hasMethod(p, methodSMS); {
+	case app && sms:
+		have = "both"
+	case app:
+		have = "app"
+	case sms:
+		have = "sms"
+	default:
+		return l.T("methods.none")
 	}
 	first := loginAsksFirst(p)
-	switch {
-	case len(have) == 0:
-		return "You have no second step set up: logging in needs only the link we e-mail you."
-	case first == "":
-		return "You have " + strings.Join(have, " and ") + ", but two-step verification is off: logging in needs only the link we e-mail you."
+	if first == "" {
+		first = "off"
 	}
-	return "You have " + strings.Join(have, " and ") + ". When you log in, we ask for " + methodName(first) + " first."
+	return l.T("methods."+have+"."+first, "Phone", phone.Mask(p.Phone))
 }
 
 // countRecoveryCodes asks Stytch how many recovery codes a member with an

@@ -61,8 +61,8 @@ func TestSignInLinkProblemHasAMatchingHeading(t *testing.T) {
 	e := newEnv(t)
 	p := e.browser().get("/authenticate?stytch_token_type=multi_tenant_magic_links&token=nope")
 	mustStatus(t, p, http.StatusBadRequest)
-	contains(t, p, "main h1", "Sign-in link problem")
-	if got := title(p); !strings.Contains(got, "Sign-in link problem") {
+	contains(t, p, "main h1", "Login link problem")
+	if got := title(p); !strings.Contains(got, "Login link problem") {
 		t.Errorf("title %q", got)
 	}
 }

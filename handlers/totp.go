@@ -30,7 +30,7 @@ func (a *app) totpStart(c echo.Context) error {
 	if !allowedActions(profileState(s.Profile)).AddApp {
 		return redirectTo("/")
 	}
-	if err := a.allow(c, "authenticator app set-ups", limit{"totp_setup", s.MemberID, a.limits.AppSetups}); err != nil {
+	if err := a.allow(c, "appSetups", limit{"totp_setup", s.MemberID, a.limits.AppSetups}); err != nil {
 		return err
 	}
 	return a.newAppKey(c, s, true)
@@ -45,7 +45,7 @@ func (a *app) newAppKey(c echo.Context, s *session.State, stepUp bool) error {
 		return a.proofWith(c, s, flowTOTPStepUp, []string{methodSMS}) // the table's methods for flowTOTPStepUp
 	}
 	if err != nil {
-		return withRetry(err, "/", "Back to security settings")
+		return withRetry(err, "/", "common.backToSettings")
 	}
 	f := &session.Flow{Kind: flowTOTPEnroll, Method: methodTOTP, TOTPSecret: res.Secret}
 	if strings.HasPrefix(res.QRCode, qrPrefix) {
@@ -60,7 +60,7 @@ func (a *app) newAppKey(c echo.Context, s *session.State, stepUp bool) error {
 func (a *app) finishTOTPEnroll(c echo.Context, s *session.State, _ proof) error {
 	a.audit(c, s, "totp_added")
 	a.startFlow(c.Request().Context(), s, &session.Flow{Kind: flowRecoveryShow})
-	s.Flash = "Your authenticator app is set up. Save your recovery codes now: they are shown only this once."
+	s.Flash = tr(c).T("flash.appSetUp")
 	return a.saveAndRedirect(c, s, "/recovery-codes")
 }
 
@@ -74,14 +74,14 @@ func (a *app) totpRemoveConfirm(c echo.Context) error {
 	if !acts.RemoveApp && acts.RemoveAppBlocked == "" {
 		return redirectTo("/")
 	}
-	v := a.stepUpPage(c, s, flowTOTPRemove, "Remove your authenticator app", "/totp/remove")
-	v.Blocked = acts.RemoveAppBlocked
-	v.Points = []string{
-		"Your app's codes and your recovery codes stop working at once.",
-		"First, confirm it's you with a code.",
+	l := tr(c)
+	v := a.stepUpPage(c, s, flowTOTPRemove, l.T("stepup.removeAppHeading"), "/totp/remove")
+	if acts.RemoveAppBlocked != "" {
+		v.Blocked = l.T(acts.RemoveAppBlocked)
 	}
+	v.Points = []string{l.T("stepup.removeAppPoint1"), l.T("stepup.confirmFirst")}
 	if !hasMethod(s.Profile, methodSMS) {
-		v.Points = append(v.Points, "You have no other method: after this, logging in needs only the link we e-mail you.")
+		v.Points = append(v.Points, l.T("stepup.removeAppNoOther"))
 	}
 	return a.render(c, http.StatusOK, v.Page, views.StepUpContent(v))
 }
@@ -109,13 +109,13 @@ func (a *app) removeApp(c echo.Context, s *session.State, _ proof) error {
 	m, err := a.apps.RemoveApp(ctx, caller(s), s.MemberID)
 	if err != nil {
 		pe := describe(err)
-		pe.heading = "Your authenticator app was not removed"
-		pe.retryURL, pe.retryLabel = "/totp/remove", "Start again"
+		pe.heading = "error.appNotRemoved"
+		pe.retryURL, pe.retryLabel = "/totp/remove", "common.startAgain"
 		return pe
 	}
 	a.audit(c, s, "totp_removed", a.backendRef(m.Ref))
 	a.updateMember(s, m)
-	s.Flash = "Your authenticator app is removed, and its recovery codes no longer work."
+	s.Flash = tr(c).T("flash.appRemoved")
 	// With no method left, login must not ask for one (unless the
 	// organization requires it, and then it asks for a phone).
 	p := s.Profile
@@ -126,7 +126,7 @@ func (a *app) removeApp(c echo.Context, s *session.State, _ proof) error {
 		} else {
 			a.audit(c, s, "mfa_off", a.backendRef(up.Ref))
 			a.updateMember(s, up)
-			s.Flash += " Logging in now needs only the link we e-mail you."
+			s.Flash += " " + tr(c).T("flash.linkOnly")
 		}
 	}
 	return a.saveAndRedirect(c, s, "/")
@@ -146,10 +146,10 @@ func (a *app) setDefaultMethod(c echo.Context) error {
 	}
 	m, err := a.apps.SetDefaultMethod(c.Request().Context(), caller(s), method)
 	if err != nil {
-		return withRetry(err, "/", "Back to security settings")
+		return withRetry(err, "/", "common.backToSettings")
 	}
 	a.audit(c, s, "default_method_set", a.backendRef(m.Ref), slogMethod(method))
 	a.updateMember(s, m)
-	s.Flash = "Done. When you log in, we'll ask for " + methodName(method) + " first."
+	s.Flash = tr(c).T("flash.defaultSet." + method)
 	return a.saveAndRedirect(c, s, "/")
 }

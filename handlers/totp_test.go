@@ -274,7 +274,7 @@ func TestRemoveAppAfterAFreshCode(t *testing.T) {
 	p = b.follow(p)
 	contains(t, p, ".mfa-flash", "authenticator app is removed")
 	contains(t, p, "#mfa-app-title .mfa-badge", "Not set up")
-	contains(t, p, "#mfa-methods", "no second step")
+	contains(t, p, "#mfa-methods", "no method of two-step verification")
 	if st := e.member(max); st.TOTPRegistrationID != "" || st.MFAEnrolled {
 		t.Fatalf("after removing the only method: %+v", st)
 	}

@@ -20,12 +20,14 @@ func (a *app) unenrollConfirm(c echo.Context) error {
 		return redirectTo("/")
 	}
 	v := views.ConfirmPage{
-		Page:        a.page(c, "Turn off text message codes", s),
+		Page:        a.page(c, tr(c).T("confirm.unenrollHeading"), s),
 		Kind:        views.CodeUnenroll,
 		PhoneMasked: phone.Mask(s.Profile.Phone),
 	}
 	v.ActionURL, v.CancelURL = v.URL("/unenroll"), v.URL("/")
-	v.Blocked = acts.UnenrollBlocked
+	if acts.UnenrollBlocked != "" {
+		v.Blocked = tr(c).T(acts.UnenrollBlocked)
+	}
 	return a.render(c, http.StatusOK, v.Page, views.ConfirmContent(v))
 }
 
@@ -38,8 +40,8 @@ func (a *app) unenrollStart(c echo.Context) error {
 	}
 	acts := allowedActions(profileState(s.Profile))
 	if acts.UnenrollBlocked != "" {
-		return &pageError{status: http.StatusForbidden, heading: "Two-step verification can't be turned off",
-			message: acts.UnenrollBlocked, nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
+		return &pageError{status: http.StatusForbidden, heading: "error.cannotTurnOff.heading",
+			message: acts.UnenrollBlocked, nothingChanged: true, retryURL: "/", retryLabel: "common.backToSettings"}
 	}
 	if !acts.Unenroll {
 		return redirectTo("/")

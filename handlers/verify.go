@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -28,7 +27,7 @@ func (a *app) codeSession(c echo.Context) (*session.State, flow, error) {
 	f, ok := currentFlow(s)
 	switch {
 	case !ok && s.FlowID != "" && s.InLogin():
-		return nil, flow{}, a.endSession(c, "Logging in took too long, so we stopped it for your security. Please log in again.")
+		return nil, flow{}, a.endSession(c, tr(c).T("flash.loginTooLong"))
 	case !ok && s.FlowID != "" && c.Request().Method == http.MethodPost:
 		return nil, flow{}, errStepExpired
 	case !ok:
@@ -55,12 +54,14 @@ func (a *app) codePage(c echo.Context, s *session.State, f flow) views.CodePage 
 	fs := s.Flow
 	now := a.now()
 	v := views.CodePage{
-		Page:             a.page(c, views.CodeTitle(f.code, flowMethod(s, f)), s),
+		Page:             a.page(c, views.CodeTitle(c.Request().Context(), f.code, flowMethod(s, f)), s),
 		Kind:             f.code,
 		Method:           flowMethod(s, f),
-		SubmitLabel:      f.submit,
-		StateNote:        f.stateNote,
+		SubmitLabel:      tr(c).T(f.submit),
 		AutoSentByStytch: fs.AutoSent,
+	}
+	if f.stateNote != "" {
+		v.StateNote = tr(c).T(f.stateNote)
 	}
 	if v.Method == methodSMS {
 		v.PhoneMasked = phone.Mask(fs.PhoneE164)
@@ -75,6 +76,9 @@ func (a *app) codePage(c echo.Context, s *session.State, f flow) views.CodePage 
 		v.Setup = &views.TOTPSetup{Secret: fs.TOTPSecret, QR: fs.TOTPQR}
 	}
 	v.Alternatives = alternatives(s, f, v.Method)
+	for i := range v.Alternatives {
+		v.Alternatives[i].Label = tr(c).T(v.Alternatives[i].Label)
+	}
 	v.ActionURL = v.URL("/verify")
 	v.ResendURL = v.URL("/verify/resend")
 	v.MethodURL = v.URL("/verify/method")
@@ -108,11 +112,11 @@ func (a *app) verifyCode(c echo.Context) error {
 	v := a.codePage(c, s, f)
 	code, ok := normalizeCode(v.Method, c.FormValue("code"), a.features.LetterCodes)
 	if !ok {
-		v.Errors, v.Problem = views.Errors{{Field: "code", Message: badShape(v.Method, a.features.LetterCodes)}}, true
+		v.Errors, v.Problem = views.Errors{{Field: "code", Message: tr(c).T(badShape(v.Method, a.features.LetterCodes))}}, true
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
 	if v.Expired {
-		v.Errors, v.Problem = views.Errors{{Field: "code", Message: "This code has expired. Ask for a new one below."}}, true
+		v.Errors, v.Problem = views.Errors{{Field: "code", Message: tr(c).T("codeError.expired")}}, true
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
 	// This step may run once: a replayed cookie, or another tab that got
@@ -123,7 +127,7 @@ func (a *app) verifyCode(c echo.Context) error {
 	}
 	// Past the limit the flow is over: the member starts again, with a
 	// new code.
-	if err := a.allow(c, "codes entered", limit{"code_attempts", s.Flow.Chain, a.limits.CodeAttempts}); err != nil {
+	if err := a.allow(c, "codes", limit{"code_attempts", s.Flow.Chain, a.limits.CodeAttempts}); err != nil {
 		if pe, ok := err.(*pageError); ok && pe.status == http.StatusTooManyRequests {
 			return errTooManyTries
 		}
@@ -142,11 +146,11 @@ func (a *app) verifyCode(c echo.Context) error {
 
 var errTooManyTries = &pageError{
 	status:         http.StatusTooManyRequests,
-	heading:        "Too many tries for this code",
-	message:        "For your security, this code can't be used any more. Start again to get a new one.",
+	heading:        "error.tooManyTries.heading",
+	message:        "error.tooManyTries.message",
 	nothingChanged: true,
 	retryURL:       "/",
-	retryLabel:     "Back to security settings",
+	retryLabel:     "common.backToSettings",
 }
 
 // codeRefused answers a code Stytch did not accept. The flow goes on (a
@@ -156,26 +160,26 @@ func (a *app) codeRefused(c echo.Context, s *session.State, v views.CodePage, er
 	status := http.StatusOK
 	switch {
 	case identity.Is(err, identity.LoginExpired):
-		return a.endSession(c, "Logging in took too long, so we stopped it for your security. Please log in again.")
+		return a.endSession(c, tr(c).T("flash.loginTooLong"))
 	case identity.Is(err, identity.SessionEnded):
-		return a.endSession(c, "Your session has ended. Please log in again.")
+		return a.endSession(c, tr(c).T("flash.sessionEnded"))
 	case identity.Is(err, identity.CodeWrong, identity.CodeOtherKind) && v.Method == methodRecovery:
-		v.Errors = views.Errors{{Field: "code", Message: "That recovery code isn't right, or it was already used. Each code works once."}}
+		v.Errors = views.Errors{{Field: "code", Message: tr(c).T("codeError.wrongRecovery")}}
 	case identity.Is(err, identity.CodeOtherKind):
-		v.Errors = views.Errors{{Field: "code", Message: "That is a recovery code. To use it, choose \"Use a recovery code\" below."}}
+		v.Errors = views.Errors{{Field: "code", Message: tr(c).T("codeError.isRecovery", "Choice", tr(c).T("method.switch.recovery_code"))}}
 	case identity.Is(err, identity.CodeWrong) && v.Method == methodTOTP:
-		v.Errors = views.Errors{{Field: "code", Message: "That code isn't right. Enter the code your authenticator app shows now."}}
+		v.Errors = views.Errors{{Field: "code", Message: tr(c).T("codeError.wrongApp")}}
 	case identity.Is(err, identity.CodeWrong):
-		v.Errors = views.Errors{{Field: "code", Message: "That code isn't right. Check the latest text message and try again."}}
+		v.Errors = views.Errors{{Field: "code", Message: tr(c).T("codeError.wrongSMS")}}
 	case identity.Is(err, identity.CodeExpired):
 		v.Expired = true
-		v.Errors = views.Errors{{Field: "code", Message: "That code has expired or was already used. Ask for a new one below."}}
+		v.Errors = views.Errors{{Field: "code", Message: tr(c).T("codeError.expiredOrUsed")}}
 	case identity.Is(err, identity.CodeReused):
-		v.Errors = views.Errors{{Field: "code", Message: "That code was already used. Wait for your app to show a new one, then enter it."}}
+		v.Errors = views.Errors{{Field: "code", Message: tr(c).T("codeError.appUsed")}}
 	case identity.Is(err, identity.NoFactor):
-		return &pageError{status: http.StatusConflict, heading: "This step has expired",
-			message:        "Your authenticator app is no longer waiting for this step (it may have been removed, or setting it up took too long). Nothing was changed.",
-			nothingChanged: true, retryURL: "/", retryLabel: "Back to security settings"}
+		return &pageError{status: http.StatusConflict, heading: "error.stepExpired.heading",
+			message:        "error.appStepExpired",
+			nothingChanged: true, retryURL: "/", retryLabel: "common.backToSettings"}
 	case identity.Is(err, identity.Locked):
 		v.Locked, status = true, http.StatusTooManyRequests
 		v.LockedUntil = a.now().Add(time.Hour)
@@ -184,7 +188,7 @@ func (a *app) codeRefused(c echo.Context, s *session.State, v views.CodePage, er
 		return serr
 	}
 	if v.Errors == nil && !v.Locked {
-		return withRetry(err, "/verify", "Back to the code")
+		return withRetry(err, "/verify", "common.backToCode")
 	}
 	v.Problem = true
 	return a.render(c, status, v.Page, views.CodeContent(v))
@@ -202,7 +206,7 @@ func (a *app) verifyResend(c echo.Context) error {
 	if wait := s.Flow.ResendAfter.Sub(a.now()); wait > 0 {
 		// Not a mistake with the code: a plain notice, and the code form as it was.
 		v := a.codePage(c, s, f)
-		v.Notice = fmt.Sprintf("It's too soon for a new code. The code we sent still works; you can ask for a new one in %d seconds.", v.ResendIn)
+		v.Notice = tr(c).Plural("code.tooSoon", v.ResendIn)
 		return a.render(c, http.StatusOK, v.Page, views.CodeContent(v))
 	}
 	if err := a.takeFlow(c.Request().Context(), s); err != nil {
@@ -216,9 +220,9 @@ func (a *app) verifyResend(c echo.Context) error {
 		if serr := a.save(c, s); serr != nil { // the flow goes on: the member may try again
 			return serr
 		}
-		return withRetry(err, "/verify", "Back to the code")
+		return withRetry(err, "/verify", "common.backToCode")
 	}
-	s.Flash = "We sent a new code to " + phone.Mask(s.Flow.PhoneE164) + ". Earlier codes no longer work."
+	s.Flash = tr(c).T("flash.codeResent", "Phone", phone.Mask(s.Flow.PhoneE164))
 	return a.saveAndRedirect(c, s, "/verify")
 }
 
@@ -244,7 +248,7 @@ func (a *app) verifyMethod(c echo.Context) error {
 			if serr := a.save(c, s); serr != nil {
 				return serr
 			}
-			return withRetry(err, "/verify", "Back to the code")
+			return withRetry(err, "/verify", "common.backToCode")
 		}
 	}
 	return a.saveAndRedirect(c, s, "/verify")
@@ -264,7 +268,7 @@ func (a *app) verifyCancel(c echo.Context) error {
 	case !ok && !s.InLogin():
 		return a.redirect(c, "/")
 	case !ok || f.inLogin:
-		if err := a.startOver(c, "Logging in was cancelled."); err != nil {
+		if err := a.startOver(c, tr(c).T("flash.loginCancelled")); err != nil {
 			return err
 		}
 		return a.redirect(c, "/login")
@@ -282,11 +286,11 @@ func (a *app) verifyCancel(c echo.Context) error {
 		// take the confirmed number's codes with it: it stays, unconfirmed.)
 		texted := s.Flow.PhoneE164
 		if err := a.dropUnconfirmedPhone(c, s, func(p string) bool { return p == texted }); err != nil {
-			return withRetry(err, "/", "Back to security settings")
+			return withRetry(err, "/", "common.backToSettings")
 		}
 	}
 	s.Flow = nil
-	s.Flash = "Cancelled. Nothing was changed."
+	s.Flash = tr(c).T("flash.cancelled")
 	return a.saveAndRedirect(c, s, "/")
 }
 

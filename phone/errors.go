@@ -51,6 +51,11 @@ type Error struct {
 	// Kind is, for CodeNotMobile, what the number is in plain words, e.g.
 	// "a toll-free number" or "a landline".
 	Kind string
+	// Type is, for CodeNotMobile, the kind of number as a stable name
+	// ("landline", "toll-free", …, "unknown"), for messages in other languages.
+	Type string
+	// AllowedRegions are the regions of Allowed ("US", "CA").
+	AllowedRegions []string
 	// Allowed lists, for CodeRegionNotAllowed, the English names of the
 	// allowed countries; nil if there are too many to list.
 	Allowed []string

@@ -123,7 +123,7 @@ func (p Policy) Parse(region, input string) (Number, error) {
 	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
 	default:
 		e := p.errorFor(CodeNotMobile, numRegion, chosen)
-		e.Kind = kindOf(t)
+		e.Kind, e.Type = kindOf(t), typeOf(t)
 		return Number{}, e
 	}
 
@@ -199,6 +199,7 @@ func (p Policy) errorFor(code Code, region, chosen string) *Error {
 		if !p.all && len(p.list()) <= 4 {
 			for _, r := range p.list() {
 				e.Allowed = append(e.Allowed, countryName(r))
+				e.AllowedRegions = append(e.AllowedRegions, r)
 			}
 		}
 	}
@@ -210,6 +211,32 @@ func (p Policy) errorFor(code Code, region, chosen string) *Error {
 		}
 	}
 	return e
+}
+
+// typeOf names a non-mobile number type for a program: the key a
+// translated message is chosen by.
+func typeOf(t phonenumbers.PhoneNumberType) string {
+	switch t {
+	case phonenumbers.FIXED_LINE:
+		return "landline"
+	case phonenumbers.TOLL_FREE:
+		return "toll-free"
+	case phonenumbers.PREMIUM_RATE:
+		return "premium-rate"
+	case phonenumbers.SHARED_COST:
+		return "shared-cost"
+	case phonenumbers.VOIP:
+		return "voip"
+	case phonenumbers.PERSONAL_NUMBER:
+		return "personal"
+	case phonenumbers.PAGER:
+		return "pager"
+	case phonenumbers.UAN:
+		return "switchboard"
+	case phonenumbers.VOICEMAIL:
+		return "voicemail"
+	}
+	return "unknown"
 }
 
 // kindOf names a non-mobile number type in plain words.

@@ -32,7 +32,8 @@
       if (left > 0) { el.textContent = String(left); pending = true; return; }
       // The note is a polite live region: this sentence is announced.
       var note = el.closest('[data-countdown-note]');
-      if (note) note.textContent = 'You can ask for a new code now.'; else el.remove();
+      // Its words come from the page, in the page's language.
+      if (note) note.textContent = note.getAttribute('data-done-text'); else el.remove();
     });
     main.querySelectorAll('[data-expires-at]').forEach(function (el) {
       var exp = Number(el.getAttribute('data-expires-at'));
@@ -40,7 +41,7 @@
         pending = true;
         return;
       }
-      el.textContent = 'This code has expired — ask for a new one.';
+      el.textContent = el.getAttribute('data-expired-text');
       el.removeAttribute('data-expires-at');
     });
     if (pending) timer = setTimeout(tick, 1000);
@@ -54,7 +55,15 @@
       var at = Date.parse(el.getAttribute('datetime'));
       if (el.mfaLocal || isNaN(at)) return;
       var local = new Date(Date.now() + (at / 1000 - now) * 1000);
-      el.textContent = local.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+      // In the page's language (an embedding host's <html> may differ).
+      var langEl = el.closest('[lang]');
+      var lang = langEl ? langEl.getAttribute('lang') : undefined;
+      if (lang === 'ar') lang = 'ar-u-nu-latn'; // Western digits, as the server writes them
+      try {
+        el.textContent = local.toLocaleTimeString(lang, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+      } catch (err) {
+        el.textContent = local.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+      }
       el.mfaLocal = true;
     });
   }
@@ -86,7 +95,16 @@
     if (!example) return;
     var input = sel.form.querySelector('input[name="number"]'), hint = sel.form.querySelector('[data-example-hint]');
     if (input) input.placeholder = example;
-    if (hint) hint.textContent = 'Example: ' + example;
+    if (hint) {
+      // The words around the example, then the example itself, isolated
+      // left to right as the server writes it.
+      var words = (hint.getAttribute('data-example-hint') || '{example}').split('{example}');
+      var bdi = document.createElement('bdi');
+      bdi.className = 'mfa-ltr';
+      bdi.dir = 'ltr';
+      bdi.textContent = example;
+      hint.replaceChildren(words[0], bdi, words.slice(1).join(''));
+    }
   });
 
   // After a swap: the error summary, else the field to fill in, else the

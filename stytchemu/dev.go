@@ -19,6 +19,7 @@ type Message struct {
 	To             string    `json:"to"`
 	OrganizationID string    `json:"organization_id"`
 	MemberID       string    `json:"member_id"`
+	Subject        string    `json:"subject,omitempty"` // e-mail only
 	Body           string    `json:"body"`
 	Code           string    `json:"code,omitempty"` // SMS only
 	Link           string    `json:"link,omitempty"` // e-mail only

@@ -50,7 +50,7 @@ func (e *Emulator) sendDiscoveryLink(r *http.Request, req *discoverySendBody) (a
 	email := strings.ToLower(req.EmailAddress)
 	token := newToken()
 	e.st.discovery[token] = &discoveryLink{email: email, expires: e.Now().Add(time.Duration(link.minutes) * time.Minute), pkceChallenge: req.PKCECodeChallenge}
-	e.mailLink(email, "", "", link, token, "Continue to your organizations")
+	e.mailLink(email, "", "", link, token, wordsFor(req.Locale).discovery, req.Locale)
 	return ok(), nil
 }
 
@@ -264,7 +264,7 @@ func (e *Emulator) exchangeIntermediate(r *http.Request, req *exchangeISTBody) (
 		m = e.addMember(o.OrganizationID, ist.email, "", "active", nil) // JIT provisioning by e-mail domain
 	}
 	e.verifiedByEmail(m, now)
-	login := e.finishLogin(o, m, e.memberFactors(m, ist.factors, now), ist, req.SessionDurationMinutes, req.SessionCustomClaims, r)
+	login := e.finishLogin(o, m, e.memberFactors(m, ist.factors, now), ist, req.SessionDurationMinutes, req.SessionCustomClaims, req.Locale, r)
 	return memberLoginResponse{Response: ok(), MemberID: m.m.MemberID, Member: m.wire(now), Organization: orgWire(o), loginResult: login}, nil
 }
 
@@ -332,7 +332,7 @@ func (e *Emulator) createViaDiscovery(r *http.Request, req *createViaDiscoveryBo
 	now := e.Now()
 	m := e.addMember(o.OrganizationID, ist.email, "", "active", []string{stytchclient.RoleAdmin}) // the creator is its admin
 	e.verifiedByEmail(m, now)
-	login := e.finishLogin(o, m, e.memberFactors(m, ist.factors, now), ist, req.SessionDurationMinutes, req.SessionCustomClaims, r)
+	login := e.finishLogin(o, m, e.memberFactors(m, ist.factors, now), ist, req.SessionDurationMinutes, req.SessionCustomClaims, "", r)
 	return memberLoginResponse{Response: ok(), MemberID: m.m.MemberID, Member: m.wire(now), Organization: orgWire(o), loginResult: login}, nil
 }
 

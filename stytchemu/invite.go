@@ -1,6 +1,7 @@
 package stytchemu
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -76,7 +77,7 @@ func (e *Emulator) inviteMember(r *http.Request, req *inviteBody) (any, *apiErro
 		m.m.Status = "invited" // a pending member becomes invited
 		m.m.UpdatedAt = ts(e.Now())
 	}
-	e.mailMemberLink(o, m, link, "You are invited to join "+o.OrganizationName, "")
+	e.mailMemberLink(o, m, link, fmt.Sprintf(wordsFor(req.Locale).invite, o.OrganizationName), req.Locale, "")
 	return e.memberResponse(o, m), nil
 }
 

@@ -49,7 +49,7 @@ func (e *Emulator) emailFactor(m *member, at time.Time) stytchclient.Authenticat
 // new one) and texts a code to a member with a phone; otherwise it starts a
 // session and uses ist up. minutes and claims apply to a new session only.
 func (e *Emulator) finishLogin(o *stytchclient.Organization, m *member, factors []stytchclient.AuthenticationFactor,
-	ist *intermediate, minutes int, claims map[string]any, r *http.Request) loginResult {
+	ist *intermediate, minutes int, claims map[string]any, locale string, r *http.Request) loginResult {
 	if mfaDue(o, m) {
 		if ist == nil {
 			ist = e.newIntermediate(m.m.EmailAddress, factors)
@@ -57,7 +57,7 @@ func (e *Emulator) finishLogin(o *stytchclient.Organization, m *member, factors 
 		ist.orgID, ist.memberID, ist.factors = o.OrganizationID, m.m.MemberID, factors
 		mfa := mfaRequired(m)
 		if m.m.MFAPhoneNumber != "" && m.m.DefaultMFAMethod != stytchclient.MFAMethodTOTP {
-			e.sendCode(o, m) // Stytch sends the SMS itself after primary auth, unless the app is the default
+			e.sendCode(o, m, locale) // Stytch sends the SMS itself after primary auth, unless the app is the default
 			mfa.SecondaryAuthInitiated = smsOTP
 		}
 		return loginResult{IntermediateSessionToken: ist.token, MFARequired: mfa}

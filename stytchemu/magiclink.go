@@ -68,11 +68,11 @@ func (e *Emulator) loginOrSignup(r *http.Request, req *stytchclient.LoginOrSignu
 	if created {
 		m = e.addMember(o.OrganizationID, req.EmailAddress, "", "pending", nil)
 	}
-	verb := "Log in to"
+	subject := wordsFor(req.Locale).login
 	if signup {
-		verb = "Finish signing up for"
+		subject = wordsFor(req.Locale).signup
 	}
-	e.mailMemberLink(o, m, link, verb+" "+o.OrganizationName, req.PKCECodeChallenge)
+	e.mailMemberLink(o, m, link, fmt.Sprintf(subject, o.OrganizationName), req.Locale, req.PKCECodeChallenge)
 	return stytchclient.LoginOrSignupResponse{Response: ok(), MemberID: m.m.MemberID, MemberCreated: created, Member: m.wire(e.Now()), Organization: orgWire(o)}, nil
 }
 
@@ -105,22 +105,23 @@ func (e *Emulator) checkLink(l *linkRequest) *apiError {
 }
 
 // mailMemberLink stores a magic link for member m and e-mails it.
-func (e *Emulator) mailMemberLink(o *stytchclient.Organization, m *member, l linkRequest, subject, pkceChallenge string) {
+func (e *Emulator) mailMemberLink(o *stytchclient.Organization, m *member, l linkRequest, subject, locale, pkceChallenge string) {
 	token := newToken()
 	e.st.magic[token] = &magicLink{memberID: m.m.MemberID, orgID: o.OrganizationID,
 		expires: e.Now().Add(time.Duration(l.minutes) * time.Minute), pkceChallenge: pkceChallenge}
-	e.mailLink(m.m.EmailAddress, o.OrganizationID, m.m.MemberID, l, token, subject)
+	e.mailLink(m.m.EmailAddress, o.OrganizationID, m.m.MemberID, l, token, subject, locale)
 }
 
-// mailLink puts a magic-link e-mail in the outbox.
-func (e *Emulator) mailLink(to, orgID, memberID string, l linkRequest, token, subject string) {
+// mailLink puts a magic-link e-mail, in locale, in the outbox.
+func (e *Emulator) mailLink(to, orgID, memberID string, l linkRequest, token, subject, locale string) {
 	link := l.url + "&token=" + url.QueryEscape(token)
 	e.deliver(Message{
 		Channel:        "email",
 		To:             to,
 		OrganizationID: orgID,
 		MemberID:       memberID,
-		Body:           fmt.Sprintf("%s: %s\nThe link works once and expires in %d minutes.", subject, link, l.minutes),
+		Subject:        subject,
+		Body:           linkBody(locale, subject, link, l.minutes),
 		Link:           link,
 		SentAt:         e.Now(),
 	})
@@ -225,7 +226,7 @@ func (e *Emulator) authenticateMagicLink(r *http.Request, req *stytchclient.Auth
 		ms := e.sessionWire(existing)
 		login = loginResult{MemberAuthenticated: true, SessionToken: existing.token, SessionJWT: e.signJWT(existing), MemberSession: &ms}
 	} else {
-		login = e.finishLogin(o, m, []stytchclient.AuthenticationFactor{factor}, nil, req.SessionDurationMinutes, nil, r)
+		login = e.finishLogin(o, m, []stytchclient.AuthenticationFactor{factor}, nil, req.SessionDurationMinutes, nil, req.Locale, r)
 	}
 	out.MemberAuthenticated = login.MemberAuthenticated
 	out.IntermediateSessionToken = login.IntermediateSessionToken

@@ -33,8 +33,8 @@ func newCode() string {
 }
 
 // sendCode issues a fresh code to the member's phone (invalidating any
-// earlier one) and puts the SMS in the outbox.
-func (e *Emulator) sendCode(o *stytchclient.Organization, m *member) {
+// earlier one) and puts the SMS, in locale, in the outbox.
+func (e *Emulator) sendCode(o *stytchclient.Organization, m *member, locale string) {
 	now := e.Now()
 	code := newCode()
 	e.st.otps[m.m.MemberID] = &otpCode{code: code, phone: m.m.MFAPhoneNumber, expires: now.Add(otpLifetime)}
@@ -43,7 +43,7 @@ func (e *Emulator) sendCode(o *stytchclient.Organization, m *member) {
 		To:             m.m.MFAPhoneNumber,
 		OrganizationID: o.OrganizationID,
 		MemberID:       m.m.MemberID,
-		Body:           fmt.Sprintf("Your %s verification code is %s. It expires in 2 minutes.", o.OrganizationName, code),
+		Body:           fmt.Sprintf(wordsFor(locale).sms, o.OrganizationName, code),
 		Code:           code,
 		SentAt:         now,
 	})
@@ -130,7 +130,7 @@ func (e *Emulator) sendSMS(r *http.Request, req *stytchclient.SendSMSRequest) (a
 		}
 		e.setPhone(m, phone)
 	}
-	e.sendCode(o, m)
+	e.sendCode(o, m, req.Locale)
 	return stytchclient.SendSMSResponse{Response: ok(), MemberID: m.m.MemberID, Member: m.wire(e.Now()), Organization: orgWire(o)}, nil
 }
 

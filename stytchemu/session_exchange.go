@@ -75,7 +75,7 @@ func (e *Emulator) exchangeSession(r *http.Request, req *exchangeSessionBody) (a
 		return nil, lockedError()
 	}
 	e.verifiedByEmail(m, now)
-	login := e.finishLogin(o, m, factors, nil, req.SessionDurationMinutes, req.SessionCustomClaims, r)
+	login := e.finishLogin(o, m, factors, nil, req.SessionDurationMinutes, req.SessionCustomClaims, req.Locale, r)
 	return memberLoginResponse{Response: ok(), MemberID: m.m.MemberID, Member: m.wire(now), Organization: orgWire(o), loginResult: login}, nil
 }
 

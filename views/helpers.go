@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"strconv"
@@ -27,9 +28,9 @@ var htmxConfigMeta = templ.Raw(`<meta name="htmx-config" content="` + html.Escap
 
 // documentTitle is the text of <title>. Inside a host site the product
 // name would be a stranger's, so the page's own title stands alone.
-func documentTitle(p Page) string {
+func documentTitle(ctx context.Context, p Page) string {
 	if p.Problem {
-		p.Title = "Error: " + p.Title
+		p.Title = t(ctx, "common.errorTitle", "Title", p.Title)
 	}
 	switch {
 	case p.HostManaged:
@@ -37,7 +38,7 @@ func documentTitle(p Page) string {
 	case p.Title == "":
 		return "mfaportal"
 	}
-	return p.Title + " · mfaportal"
+	return t(ctx, "common.titleSuffix", "Title", p.Title)
 }
 
 // csrfHeaders is the hx-headers value that sends the CSRF token with every
@@ -115,16 +116,16 @@ func demoLabel(a DemoAccount) string {
 }
 
 // phoneHeading is the phone form's heading for each purpose.
-func phoneHeading(purpose string) string {
+func phoneHeading(ctx context.Context, purpose string) string {
 	switch purpose {
 	case PurposeReplace:
-		return "Add your new phone"
+		return t(ctx, "phone.headingReplace")
 	case PurposeLogin:
-		return "Your organization requires two-step verification"
+		return t(ctx, "phone.headingLogin")
 	case PurposeLoginReset:
-		return "An administrator reset your phone"
+		return t(ctx, "phone.headingLoginReset")
 	default:
-		return "Add a phone for sign-in codes"
+		return t(ctx, "phone.headingEnroll")
 	}
 }
 
@@ -148,52 +149,35 @@ func groupsOfFour(secret string) string {
 
 // CodeTitle is the code page's title for each flow and method: the task
 // first, so each step's title is its own.
-func CodeTitle(kind, method string) string {
+func CodeTitle(ctx context.Context, kind, method string) string {
 	switch kind {
 	case CodeLogin:
-		return "Log in: " + strings.ToLower(codeHeading(kind, method)[:1]) + codeHeading(kind, method)[1:]
+		switch method {
+		case MethodTOTP, MethodRecovery:
+			return t(ctx, "codeTitle.login."+method)
+		}
+		return t(ctx, "codeTitle.login.sms")
 	case CodeEnroll, CodeTOTPEnroll:
-		return codeHeading(kind, method)
-	case CodeStepUp:
-		return "Change your phone: confirm it's you"
-	case CodeUnenroll:
-		return "Turn off two-step verification: confirm it's you"
-	case CodeTOTPStepUp:
-		return "Add an authenticator app: confirm it's you"
-	case CodeTOTPRemove:
-		return "Remove your authenticator app: confirm it's you"
-	case CodeRecoveryRotate:
-		return "New recovery codes: confirm it's you"
+		return codeHeading(ctx, kind, method)
+	case CodeStepUp, CodeUnenroll, CodeTOTPStepUp, CodeTOTPRemove, CodeRecoveryRotate:
+		return t(ctx, "codeTitle."+kind)
 	}
-	return codeHeading(kind, method)
+	return codeHeading(ctx, kind, method)
 }
 
 // codeHeading is the code page's heading for each flow and method.
-func codeHeading(kind, method string) string {
+func codeHeading(ctx context.Context, kind, method string) string {
 	switch kind {
-	case CodeTOTPStepUp:
-		return "First, confirm it's you"
-	case CodeTOTPEnroll:
-		return "Set up your authenticator app"
-	case CodeTOTPRemove:
-		return "Confirm it's you to remove your authenticator app"
-	case CodeRecoveryRotate:
-		return "Confirm it's you to make new recovery codes"
+	case CodeTOTPStepUp, CodeStepUp:
+		return t(ctx, "codeHeading.firstConfirm")
+	case CodeTOTPEnroll, CodeTOTPRemove, CodeRecoveryRotate, CodeEnroll, CodeUnenroll:
+		return t(ctx, "codeHeading."+kind)
 	}
 	switch {
 	case kind == CodeLogin && method == MethodTOTP:
-		return "Enter the code from your authenticator app"
+		return t(ctx, "codeHeading.app")
 	case kind == CodeLogin && method == MethodRecovery:
-		return "Enter a recovery code"
+		return t(ctx, "codeHeading.recovery")
 	}
-	switch kind {
-	case CodeEnroll:
-		return "Confirm your phone"
-	case CodeStepUp:
-		return "First, confirm it's you"
-	case CodeUnenroll:
-		return "Confirm to turn off text message codes"
-	default:
-		return "Enter the code we texted you"
-	}
+	return t(ctx, "codeHeading.sms")
 }

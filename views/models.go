@@ -28,6 +28,24 @@ type Page struct {
 	// HostManaged is set when mfaportal runs inside a host site that logs
 	// members in and out itself: no "Log out" of ours.
 	HostManaged bool
+	// Languages is the language switcher; nil hides it (the language is
+	// fixed by the host or the deployment).
+	Languages *LanguageSwitch
+}
+
+// LanguageSwitch offers every language; choosing one posts to ActionURL
+// and comes back to ReturnTo.
+type LanguageSwitch struct {
+	Current   string // "pt-BR"
+	Choices   []LanguageChoice
+	ActionURL string
+	ReturnTo  string // the page to come back to, under the mount point
+}
+
+// LanguageChoice is one language, named in its own words.
+type LanguageChoice struct {
+	Lang string // "de"
+	Name string // "Deutsch"
 }
 
 // URL is path under the app's mount point: p.URL("/enroll").
@@ -56,6 +74,7 @@ type Member struct {
 
 // Dev describes the built-in emulator.
 type Dev struct {
+	Backend   string // the emulated identity backend: Stytch, ZITADEL
 	OutboxURL string
 	Accounts  []DemoAccount
 }

@@ -165,7 +165,7 @@ func mustNotFind(t *testing.T, doc *goquery.Document, sel string) {
 func TestLayout(t *testing.T) {
 	p := samplePage("Security settings")
 	p.Flash = "Text message codes are on."
-	p.Dev = &Dev{OutboxURL: "http://127.0.0.1:9999/outbox"}
+	p.Dev = &Dev{Backend: "Stytch", OutboxURL: "http://127.0.0.1:9999/outbox"}
 	p.Member.IsAdmin = true
 	doc := renderPage(t, p, SettingsContent(SettingsPage{Page: p}))
 
@@ -301,7 +301,7 @@ func TestLogin(t *testing.T) {
 	mustNotFind(t, doc, ".mfa-demo-list")
 
 	// Dev mode: the demo accounts, each a one-click login.
-	v.Dev = &Dev{OutboxURL: "/dev/outbox", Accounts: []DemoAccount{
+	v.Dev = &Dev{Backend: "Stytch", OutboxURL: "/dev/outbox", Accounts: []DemoAccount{
 		{Organization: "acme", OrganizationName: "Acme Inc", Email: "ada@acme.test", Name: "Ada Admin", Note: "admin"},
 		{Organization: "acme", OrganizationName: "Acme Inc", Email: "bob@acme.test", Name: "Bob Member", Note: "text message codes off"},
 	}}
@@ -326,7 +326,7 @@ func TestLogin(t *testing.T) {
 func TestLoginSent(t *testing.T) {
 	p := samplePage("Check your e-mail")
 	p.Member = nil
-	p.Dev = &Dev{OutboxURL: "/dev/outbox"}
+	p.Dev = &Dev{Backend: "Stytch", OutboxURL: "/dev/outbox"}
 	doc := renderPage(t, p, LoginSentContent(LoginSentPage{Page: p, Email: "ada@acme.test"}))
 	if !strings.Contains(doc.Find("main").Text(), "ada@acme.test") {
 		t.Error("address missing")
@@ -369,7 +369,7 @@ func TestSettings(t *testing.T) {
 		doc := renderPage(t, p, SettingsContent(v))
 		mustNotFind(t, doc, `a[href$="/unenroll"]`)
 		main := doc.Find("main").Text()
-		if !strings.Contains(main, v.UnenrollBlocked) || !strings.Contains(main, "requires MFA for everyone") {
+		if !strings.Contains(main, v.UnenrollBlocked) || !strings.Contains(main, "requires two-step verification for everyone") {
 			t.Errorf("blocked note or policy missing: %s", main)
 		}
 	})
@@ -427,7 +427,7 @@ func TestPhone(t *testing.T) {
 	p := samplePage("Add a phone")
 	v := samplePhone(p)
 	doc := renderPage(t, p, PhoneContent(v))
-	if got := doc.Find("h1").Text(); got != "Add a phone for sign-in codes" {
+	if got := doc.Find("h1").Text(); got != "Add a phone for text message codes" {
 		t.Errorf("heading %q", got)
 	}
 	sel := mustFind(t, doc, `select[name="region"]`)
@@ -524,7 +524,7 @@ func TestCode(t *testing.T) {
 		t.Errorf("label %q", got)
 	}
 	main := seenText(doc.Find("main"))
-	for _, want := range []string{"Confirm your phone", "We sent a 6-digit code to +44 •••• ••••56.", v.StateNote, "This code expires at 22:15 UTC."} {
+	for _, want := range []string{"Confirm your phone", "We sent a 6-digit code to +44 •••• ••••56.", v.StateNote, "This code expires at 10:15 PM UTC."} {
 		if !strings.Contains(main, want) {
 			t.Errorf("missing %q", want)
 		}
@@ -588,7 +588,7 @@ func TestCode(t *testing.T) {
 		doc := renderPage(t, p, CodeContent(v))
 		mustNotFind(t, doc, `input[name="code"]`)
 		mustNotFind(t, doc, `form[action$="/verify/resend"]`)
-		if !strings.Contains(doc.Find("main").Text(), "Too many wrong codes. For your security, codes are blocked until 23:13 UTC. Nothing was changed.") {
+		if !strings.Contains(doc.Find("main").Text(), "Too many wrong codes. For your security, codes are blocked until 11:13 PM UTC. Nothing was changed.") {
 			t.Error("lock text")
 		}
 		if got := attr(doc.Find(`main time[data-local-time]`), "datetime"); got != "2023-11-14T23:13:20Z" {
@@ -626,7 +626,7 @@ func TestConfirm(t *testing.T) {
 	if doc.Find("h1").Text() != "Change your phone number" || doc.Find("ol li").Length() != 3 {
 		t.Errorf("stepup page: %s", doc.Find("main").Text())
 	}
-	if !strings.Contains(doc.Find("ol").Text(), "+1 •••-•••-0123") || !strings.Contains(doc.Find("main").Text(), "you will not get sign-in codes") {
+	if !strings.Contains(doc.Find("ol").Text(), "+1 •••-•••-0123") || !strings.Contains(doc.Find("main").Text(), "you will not get text message codes") {
 		t.Error("steps or halfway warning")
 	}
 	if got := strings.TrimSpace(mustFind(t, doc, `form[action="/settings/security/replace"] button`).Text()); got != "Text me a code" {
