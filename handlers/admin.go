@@ -234,8 +234,8 @@ func (a *app) adminResetConfirm(c echo.Context) error {
 	if id == s.MemberID {
 		return a.redirect(c, "/replace")
 	}
-	v := views.AdminResetPage{Page: a.page(c, tr(c).T("title.resetPhone"), s), Next: resetNext(m, s.Profile.MFARequired),
-		CanTurnOff: canTurnOffAtReset(m, s.Profile.MFARequired)}
+	v := views.AdminResetPage{Page: a.page(c, tr(c).T("title.resetPhone"), s), Next: a.resetNext(m, s.Profile.MFARequired),
+		CanTurnOff: a.canTurnOffAtReset(m, s.Profile.MFARequired)}
 	v.Member = adminMember(v.Page, m, s.MemberID)
 	v.ActionURL, v.CancelURL = v.URL(memberPath(id)+"/reset"), v.URL(memberPath(id))
 	return a.render(c, http.StatusOK, v.Page, views.AdminResetContent(v))
@@ -262,7 +262,7 @@ func (a *app) adminReset(c echo.Context) error {
 	}
 	signOut := c.FormValue("revoke") != ""
 	turnOff := c.FormValue("then") == views.ResetTurnOff
-	if turnOff && !canTurnOffAtReset(m, s.Profile.MFARequired) {
+	if turnOff && !a.canTurnOffAtReset(m, s.Profile.MFARequired) {
 		return &pageError{status: http.StatusConflict, heading: "error.cannotTurnOffMember.heading",
 			message:        "error.cannotTurnOffMember.message",
 			nothingChanged: true, retryURL: memberPath(id) + "/reset", retryLabel: "common.backToReset"}
@@ -341,14 +341,16 @@ func (a *app) adminResetDone(c echo.Context) error {
 // turn their two-step verification off: only where the organization's
 // policy lets members go without it, and only when the phone is their one
 // method (an app keeps it on, and is theirs to remove).
-func canTurnOffAtReset(m identity.Member, required bool) bool {
-	return !required && m.TextCodes && !m.App
+func (a *app) canTurnOffAtReset(m identity.Member, required bool) bool {
+	return a.features.ResetKeepsSecondStep && !required && m.TextCodes && !m.App
 }
 
 // resetNext is what the member meets at their next login after a reset
 // that keeps two-step verification as it is.
-func resetNext(m identity.Member, required bool) string {
+func (a *app) resetNext(m identity.Member, required bool) string {
 	switch {
+	case !a.features.ResetKeepsSecondStep && m.TextCodes:
+		return views.ResetNextCodesOff
 	case m.App:
 		return views.ResetNextApp
 	case m.TextCodes || required:

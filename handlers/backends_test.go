@@ -250,3 +250,58 @@ func TestAdminResetOnEveryBackend(t *testing.T) {
 		})
 	}
 }
+
+// What ZITADEL lacks is not on its pages: no authenticator app, no
+// "log out everywhere" for admins; what Stytch has stays.
+func TestPagesShowOnlyWhatTheBackendHas(t *testing.T) {
+	for _, bc := range backends {
+		t.Run(bc.name, func(t *testing.T) {
+			be := bc.make(t)
+			b := be.e.browser()
+			p := be.login(b, be.admin)
+			zitadel := be.name == "zitadel"
+			exists(t, p, `#mfa-app-title`, !zitadel)
+			exists(t, p, `form[action="/totp"]`, !zitadel)
+			if zitadel {
+				mustStatus(t, b.post("/totp", nil), http.StatusNotFound)
+			}
+			p = b.get("/admin/members/" + be.enrolled.id + "/reset")
+			exists(t, p, `input[name=revoke]`, !zitadel)
+		})
+	}
+}
+
+// On ZITADEL a new number replaces the confirmed one in place: codes stay
+// on throughout, and the old number works until the new one is confirmed.
+// Turning codes off and on needs no code.
+func TestZITADELChangesInPlace(t *testing.T) {
+	be := zitadelBackend(t)
+	b := be.e.browser()
+	be.login(b, be.enrolled)
+	p := b.get("/replace")
+	mustStatus(t, p, http.StatusOK)
+	exists(t, p, `form[action="/replace/phone"] input[name=number]`, true)
+	p = b.follow(b.post("/replace/phone", url.Values{"region": {"US"}, "number": {"201 555 0188"}}))
+	exists(t, p, `input[name=code]`, true)
+	if ph, verified, on := be.state(be.enrolled.id); ph != "+12015550188" || verified || !on {
+		t.Fatalf("while the new number waits: %q verified %v on %v", ph, verified, on)
+	}
+	p = b.follow(b.post("/verify", url.Values{"code": {strings.ToLower(be.code("+12015550188"))}}))
+	contains(t, p, "main", "Text message codes are on")
+	if ph, verified, on := be.state(be.enrolled.id); ph != "+12015550188" || !verified || !on {
+		t.Fatalf("after the code: %q verified %v on %v", ph, verified, on)
+	}
+
+	p = b.get("/unenroll")
+	exists(t, p, `form[action="/unenroll"] button.mfa-button-danger`, true)
+	p = b.follow(b.post("/unenroll", nil))
+	contains(t, p, "main", "Text message codes are off")
+	if _, _, on := be.state(be.enrolled.id); on {
+		t.Fatal("codes are still on")
+	}
+	p = b.follow(b.post("/enroll/turn-on", nil))
+	contains(t, p, "main", "Text message codes are on")
+	if _, _, on := be.state(be.enrolled.id); !on {
+		t.Fatal("codes are not back on")
+	}
+}

@@ -60,6 +60,10 @@ func (a *app) page(c echo.Context, title string, s *session.State) views.Page {
 		Now:       a.now().Unix(),
 		// The host logs members in and out: no "Log out" of ours.
 		HostManaged: a.host != nil,
+		Backend: views.Backend{
+			OwnLogin: a.redir != nil, NoApps: a.apps == nil, NoCodeToPhone: !a.features.ProveCurrentPhone,
+			LetterCodes: a.features.LetterCodes, NoEndSessions: !a.features.EndSessions,
+		},
 	}
 	p.CSRFToken = middleware.CSRFToken(c.Request().Context())
 	if s != nil && s.IsLoggedIn() && s.Profile != nil {

@@ -98,10 +98,10 @@ func (a *app) renderPhone(c echo.Context, s *session.State, purpose, region, num
 			v.Notice = tr(c).T("phone.noticeLoginReset")
 		}
 	case views.PurposeChange:
-		v.Title = "Change your phone number"
+		v.Title = tr(c).T("confirm.replaceHeading")
 		v.ActionURL = v.URL("/replace/phone")
 		v.CancelURL = v.URL("/")
-		v.Notice = "Nothing has changed yet: your current phone still receives your sign-in codes."
+		v.Notice = tr(c).T("phone.noticeChange")
 	case views.PurposeReplace:
 		v.Title = tr(c).T("phone.headingReplace")
 		v.ActionURL = v.URL("/enroll")

@@ -289,8 +289,11 @@ func (a *app) verifyCancel(c echo.Context) error {
 			return withRetry(err, "/", "common.backToSettings")
 		}
 	}
-	s.Flow = nil
 	s.Flash = tr(c).T("flash.cancelled")
+	if inFlow(s, flowChange) { // the new number stays, unconfirmed; codes still go to the old one
+		s.Flash = tr(c).T("flash.changeCancelled")
+	}
+	s.Flow = nil
 	return a.saveAndRedirect(c, s, "/")
 }
 

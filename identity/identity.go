@@ -78,6 +78,11 @@ type Features struct {
 	OrganizationPolicy bool
 	// EndSessions: administrators can sign a member out everywhere.
 	EndSessions bool
+	// ResetKeepsSecondStep: after an administrator removes a member's
+	// phone, login still asks for a second step (Stytch keeps
+	// mfa_enrolled), so the member must add a new phone; otherwise the
+	// phone's codes go with it (ZITADEL drops the OTP SMS factor).
+	ResetKeepsSecondStep bool
 	// LetterCodes: texted codes may hold upper-case letters as well as
 	// digits (ZITADEL's default: 6 of either); otherwise they are 6 digits.
 	LetterCodes bool

@@ -120,6 +120,8 @@ func phoneHeading(ctx context.Context, purpose string) string {
 	switch purpose {
 	case PurposeReplace:
 		return t(ctx, "phone.headingReplace")
+	case PurposeChange:
+		return t(ctx, "confirm.replaceHeading")
 	case PurposeLogin:
 		return t(ctx, "phone.headingLogin")
 	case PurposeLoginReset:

@@ -28,6 +28,8 @@ type Page struct {
 	// HostManaged is set when mfaportal runs inside a host site that logs
 	// members in and out itself: no "Log out" of ours.
 	HostManaged bool
+	// Backend is how the identity backend differs from Stytch's.
+	Backend Backend
 	// Languages is the language switcher; nil hides it (the language is
 	// fixed by the host or the deployment).
 	Languages *LanguageSwitch
@@ -46,6 +48,17 @@ type LanguageSwitch struct {
 type LanguageChoice struct {
 	Lang string // "de"
 	Name string // "Deutsch"
+}
+
+// Backend says how the identity backend differs from Stytch's, which is
+// the zero value; pages leave out what a backend lacks rather than offer
+// what would fail.
+type Backend struct {
+	OwnLogin      bool // members log in on the backend's own pages, not by an e-mailed link
+	NoApps        bool // no authenticator apps or recovery codes
+	NoCodeToPhone bool // changes to a confirmed phone go without a code texted to it
+	LetterCodes   bool // texted codes hold letters as well as digits
+	NoEndSessions bool // an administrator cannot log a member out everywhere
 }
 
 // URL is path under the app's mount point: p.URL("/enroll").
@@ -379,6 +392,7 @@ const (
 	ResetNextNewPhone = "new-phone" // asked for a new phone before they can finish logging in
 	ResetNextApp      = "app"       // a code from their authenticator app, as before
 	ResetNextNothing  = "nothing"   // no second step: it was off already
+	ResetNextCodesOff = "codes-off" // the phone's codes went with it (ZITADEL drops the factor)
 )
 
 // ResetTurnOff is the reset form's choice to turn two-step verification

@@ -60,7 +60,7 @@ const name = "Stytch"
 func (b *Backend) Name() string { return name }
 
 func (b *Backend) Features() identity.Features {
-	return identity.Features{EmailLogin: true, ProveCurrentPhone: true, ReplaceByDeleting: true, Apps: true, OrganizationPolicy: true, EndSessions: true}
+	return identity.Features{EmailLogin: true, ProveCurrentPhone: true, ReplaceByDeleting: true, Apps: true, OrganizationPolicy: true, EndSessions: true, ResetKeepsSecondStep: true}
 }
 
 func (b *Backend) Session(ctx context.Context, as identity.Caller) (identity.Session, error) {
