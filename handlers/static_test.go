@@ -1,12 +1,15 @@
 package handlers_test
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+
+	kgzip "github.com/klauspost/compress/gzip"
 )
 
 // Static files: versioned URLs cached for a year, an ETag, gzip.
@@ -116,7 +119,12 @@ func TestStaticFileRequests(t *testing.T) {
 		plain.Header.Get("Content-Length") != strconv.Itoa(len(body)) || !strings.Contains(string(body), "{") {
 		t.Fatalf("gzip;q=0: %d, headers %v, %d bytes", plain.StatusCode, plain.Header, len(body))
 	}
-	gz, _ := do(http.MethodGet, "Accept-Encoding", "gzip")
+	gz, gzBody := do(http.MethodGet, "Accept-Encoding", "gzip")
+	// The gzip is the one made at start at the best level: smaller than
+	// the fast level pages get, and the same bytes once unpacked.
+	if fast := fastGzip(t, body); len(gzBody) >= len(fast) || string(gunzip(t, gzBody)) != string(body) {
+		t.Errorf("static gzip %d bytes (fast level %d), unpacks to the file: %v", len(gzBody), len(fast), string(gunzip(t, gzBody)) == string(body))
+	}
 	if gz.Header.Get("Content-Encoding") != "gzip" {
 		t.Fatalf("gzip: Content-Encoding %q", gz.Header.Get("Content-Encoding"))
 	}
@@ -179,4 +187,26 @@ func TestAssetsSetNoCookie(t *testing.T) {
 			t.Errorf("%s: %d, Set-Cookie %q", path, res.StatusCode, res.Header.Get("Set-Cookie"))
 		}
 	}
+}
+
+func fastGzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, _ := kgzip.NewWriterLevel(&buf, kgzip.BestSpeed) // middleware.Compress's level and library
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	r, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
