@@ -8,12 +8,12 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/oauth2"
 
 	"github.com/mfaportal/mfaportal/identity"
 	"github.com/mfaportal/mfaportal/internal/logging"
 	"github.com/mfaportal/mfaportal/phone"
 	"github.com/mfaportal/mfaportal/session"
-	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/views"
 )
 
@@ -83,17 +83,14 @@ func (a *app) loginSend(c echo.Context) error {
 	}
 	// PKCE binds the link to this browser: only the cookie that asked for
 	// it holds the verifier, so a link opened anywhere else logs nobody in.
-	verifier, err := stytchclient.NewPKCEVerifier()
-	if err != nil {
-		return err
-	}
+	verifier := oauth2.GenerateVerifier()
 	ctx := c.Request().Context()
-	err = a.mail.SendLoginLink(ctx, identity.LoginLink{
+	err := a.mail.SendLoginLink(ctx, identity.LoginLink{
 		OrganizationID: org,
 		Email:          v.Email,
 		RedirectURL:    a.publicURL + a.base + "/authenticate",
 		Locale:         tr(c).Lang(),
-		PKCEChallenge:  stytchclient.PKCEChallenge(verifier),
+		PKCEChallenge:  oauth2.S256ChallengeFromVerifier(verifier),
 	})
 	// A refusal that would tell whether the address has an account or the
 	// organization exists gets the same answer as a sent link; only the log

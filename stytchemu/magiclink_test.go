@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/mfaportal/mfaportal/stytchclient"
 	"github.com/mfaportal/mfaportal/stytchemu"
 )
@@ -162,14 +164,11 @@ func TestMagicLinkPKCE(t *testing.T) {
 	auth(late, "").fails(http.StatusUnauthorized, stytchclient.ErrUnableToAuthMagicLink)
 }
 
-// The verifier the client makes and the challenge it sends match for the emulator.
-func TestMagicLinkPKCEWithClientHelpers(t *testing.T) {
+// A verifier and S256 challenge made by golang.org/x/oauth2 (as the app makes them) match for the emulator.
+func TestMagicLinkPKCEWithOAuth2Helpers(t *testing.T) {
 	v := newEnv(t)
 	acme := v.orgAcme()
-	verifier, err := stytchclient.NewPKCEVerifier()
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := v.pkceToken(acme.ID, acme.Member.Email, stytchclient.PKCEChallenge(verifier))
+	verifier := oauth2.GenerateVerifier()
+	token := v.pkceToken(acme.ID, acme.Member.Email, oauth2.S256ChallengeFromVerifier(verifier))
 	v.req("POST", "/v1/b2b/magic_links/authenticate", map[string]any{"magic_links_token": token, "pkce_code_verifier": verifier}).ok(nil)
 }

@@ -2,9 +2,6 @@ package zitadelclient
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/zitadel/oidc/v3/pkg/client/rp"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"golang.org/x/oauth2"
 )
 
 // OIDC scopes ZITADEL defines.
@@ -74,27 +72,10 @@ func NewLogin(ctx context.Context, cfg LoginConfig) (*Login, error) {
 	return &Login{rp: party, cfg: cfg}, nil
 }
 
-// NewPKCEVerifier returns a fresh code verifier: 32 random bytes,
-// base64url without padding (RFC 7636 §4.1). Keep it in the session
-// cookie until the callback.
-func NewPKCEVerifier() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-// PKCEChallenge is the S256 challenge of a verifier (RFC 7636 §4.2).
-func PKCEChallenge(verifier string) string {
-	sum := sha256.Sum256([]byte(verifier))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
-
 // AuthURL is where /login sends the browser: the authorize endpoint with
 // the state and the verifier's S256 challenge.
 func (l *Login) AuthURL(state, verifier string) string {
-	return rp.AuthURL(state, l.rp, rp.WithCodeChallenge(PKCEChallenge(verifier)))
+	return rp.AuthURL(state, l.rp, rp.WithCodeChallenge(oauth2.S256ChallengeFromVerifier(verifier)))
 }
 
 // Session is what a login yields.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/oauth2"
+
 	"github.com/mfaportal/mfaportal/zitadelclient"
 	"github.com/mfaportal/mfaportal/zitadelemu"
 )
@@ -87,9 +89,9 @@ func (o *oidcEnv) signIn(authURL, loginName string) url.Values {
 func TestOIDCCodeFlowWithPKCE(t *testing.T) {
 	o := newOIDCEnv(t)
 	ctx, login := context.Background(), o.login(nil)
-	verifier := must[string](t)(zitadelclient.NewPKCEVerifier())
+	verifier := oauth2.GenerateVerifier()
 	authURL := login.AuthURL("st4te", verifier)
-	for _, want := range []string{o.srv.URL + "/oauth/v2/authorize?", "code_challenge=" + zitadelclient.PKCEChallenge(verifier), "code_challenge_method=S256", "urn%3Azitadel%3Aiam%3Aorg%3Aproject%3Aid%3Azitadel%3Aaud"} {
+	for _, want := range []string{o.srv.URL + "/oauth/v2/authorize?", "code_challenge=" + oauth2.S256ChallengeFromVerifier(verifier), "code_challenge_method=S256", "urn%3Azitadel%3Aiam%3Aorg%3Aproject%3Aid%3Azitadel%3Aaud"} {
 		if !strings.Contains(authURL, want) {
 			t.Fatalf("auth URL %s lacks %s", authURL, want)
 		}
@@ -133,9 +135,9 @@ func TestOIDCCodeFlowWithPKCE(t *testing.T) {
 func TestOIDCWrongVerifierIsRefused(t *testing.T) {
 	o := newOIDCEnv(t)
 	login := o.login(nil)
-	verifier := must[string](t)(zitadelclient.NewPKCEVerifier())
+	verifier := oauth2.GenerateVerifier()
 	q := o.signIn(login.AuthURL("s", verifier), o.demo.Owner) // a user id works as a login name too
-	other := must[string](t)(zitadelclient.NewPKCEVerifier())
+	other := oauth2.GenerateVerifier()
 	if _, err := login.Exchange(context.Background(), q.Get("code"), other); err == nil {
 		t.Fatal("the code was redeemed with another verifier")
 	}
@@ -145,7 +147,7 @@ func TestOIDCTokenWithoutAPIAudience(t *testing.T) {
 	o := newOIDCEnv(t)
 	ctx := context.Background()
 	login := o.login([]string{"openid", "profile", zitadelclient.ScopeResourceOwner})
-	verifier := must[string](t)(zitadelclient.NewPKCEVerifier())
+	verifier := oauth2.GenerateVerifier()
 	q := o.signIn(login.AuthURL("s", verifier), "erin@acme.localhost")
 	s := must[*zitadelclient.Session](t)(login.Exchange(ctx, q.Get("code"), verifier))
 	if s.UserID != o.demo.Enrolled {
@@ -157,7 +159,7 @@ func TestOIDCTokenWithoutAPIAudience(t *testing.T) {
 
 func TestOIDCUnknownLoginName(t *testing.T) {
 	o := newOIDCEnv(t)
-	verifier := must[string](t)(zitadelclient.NewPKCEVerifier())
+	verifier := oauth2.GenerateVerifier()
 	resp, err := o.browser.Get(o.login(nil).AuthURL("s", verifier))
 	if err != nil {
 		t.Fatal(err)
