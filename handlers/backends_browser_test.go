@@ -35,9 +35,11 @@ func browserEnroll(t *testing.T, c *chrome, be *backend) {
 	c.loginTo(be, be.member, `#mfa-status-title`)
 	c.contains("#mfa-header", be.member.name)
 	c.contains("#mfa-status-title .mfa-badge", "Off")
+	c.shot(be.name + "-settings")
 	c.click(`main a[href="/enroll"]`, `input[name=number]`)
 	c.typeInto(`input[name=number]`, "201 555 0177")
 	c.click(`form[action="/enroll"] button[type=submit]`, `input[name=code]`)
+	c.shot(be.name + "-code")
 	c.typeInto(`input[name=code]`, be.code("+12015550177"))
 	c.click(`form[action="/verify"] button[type=submit]`, `#mfa-status-title`)
 	c.contains(".mfa-flash", "Text message codes are on")
@@ -53,6 +55,7 @@ func browserReset(t *testing.T, c *chrome, be *backend) {
 	c.click(`#mfa-header a[href="/admin"]`, `#mfa-members table`)
 	reset := "/admin/members/" + be.enrolled.id + "/reset"
 	c.click(`#mfa-members a[href="`+reset+`"]`, `form[action="`+reset+`"]`)
+	c.shot(be.name + "-reset")
 	c.click(`form[action="`+reset+`"] button[type=submit]`, `.mfa-reset-done`)
 	if ph, _, _ := be.state(be.enrolled.id); ph != "" {
 		t.Fatalf("%s: after the reset the member still has %q", be.name, ph)
