@@ -262,6 +262,9 @@ func TestPagesShowOnlyWhatTheBackendHas(t *testing.T) {
 			zitadel := be.name == "zitadel"
 			exists(t, p, `#mfa-app-title`, !zitadel)
 			exists(t, p, `form[action="/totp"]`, !zitadel)
+			if got := strings.Contains(text(p, "main .mfa-facts"), "Your organization"); got == zitadel {
+				t.Errorf("the organization's policy shown: %v", got)
+			}
 			if zitadel {
 				mustStatus(t, b.post("/totp", nil), http.StatusNotFound)
 			}

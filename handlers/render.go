@@ -63,6 +63,7 @@ func (a *app) page(c echo.Context, title string, s *session.State) views.Page {
 		Backend: views.Backend{
 			OwnLogin: a.redir != nil, NoApps: a.apps == nil, NoCodeToPhone: !a.features.ProveCurrentPhone,
 			LetterCodes: a.features.LetterCodes, NoEndSessions: !a.features.EndSessions,
+			NoOrgPolicy: !a.features.OrganizationPolicy,
 		},
 	}
 	p.CSRFToken = middleware.CSRFToken(c.Request().Context())

@@ -59,6 +59,7 @@ type Backend struct {
 	NoCodeToPhone bool // changes to a confirmed phone go without a code texted to it
 	LetterCodes   bool // texted codes hold letters as well as digits
 	NoEndSessions bool // an administrator cannot log a member out everywhere
+	NoOrgPolicy   bool // organizations have no policy for two-step verification of their own
 }
 
 // URL is path under the app's mount point: p.URL("/enroll").
