@@ -396,6 +396,26 @@ func (c *chrome) checkMode() {
 	if htmx != c.js || appJS != c.js {
 		c.t.Errorf("JavaScript on = %v, but htmx loaded = %v and app.js ran = %v", c.js, htmx, appJS)
 	}
+	if c.js {
+		c.checkHTMXConfig()
+	}
+}
+
+// checkHTMXConfig checks that app.js configured htmx before it started:
+// no eval, no scripts from responses, no history cache, error pages
+// swapped in, and no indicator <style> injected (the CSP would have
+// reported that as a problem too).
+func (c *chrome) checkHTMXConfig() {
+	c.t.Helper()
+	ok, err := chromedp.Run(c.ctx, chromedp.Evaluate[bool](`(function (k) {
+  return k.allowEval === false && k.allowScriptTags === false && k.includeIndicatorStyles === false &&
+    k.historyCacheSize === 0 && k.refreshOnHistoryMiss === true &&
+    k.responseHandling.some(function (r) { return r.code === '[45]..' && r.swap === true; }) &&
+    document.querySelectorAll('style').length === 0;
+})(htmx.config)`))
+	if err != nil || !ok {
+		c.t.Errorf("htmx is not configured as app.js says (err %v)", err)
+	}
 }
 
 // shot saves a full-page screenshot to /tmp/mfaportal-shots/<name>.png

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -81,9 +82,15 @@ func (a *app) languageSwitch(c echo.Context) *views.LanguageSwitch {
 	if r.Method == http.MethodGet {
 		back = r.URL.RequestURI()
 	}
-	sw := &views.LanguageSwitch{Current: tr(c).Lang(), ActionURL: a.base + "/language", ReturnTo: back}
-	for _, l := range locale.Languages() {
-		sw.Choices = append(sw.Choices, views.LanguageChoice{Lang: l.Lang(), Name: l.Name()})
-	}
-	return sw
+	return &views.LanguageSwitch{Current: tr(c).Lang(), ActionURL: a.base + "/language", ReturnTo: back, Choices: languageChoices()}
 }
+
+// languageChoices are the switcher's languages, each in its own name:
+// the same on every page, so made once.
+var languageChoices = sync.OnceValue(func() []views.LanguageChoice {
+	var choices []views.LanguageChoice
+	for _, l := range locale.Languages() {
+		choices = append(choices, views.LanguageChoice{Lang: l.Lang(), Name: l.Name()})
+	}
+	return choices
+})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 )
 
 // State is everything a session cookie carries. The cookie holds it as
@@ -159,7 +160,22 @@ type Config struct {
 type Store struct {
 	name    string
 	cookies *sessions.CookieStore
+	// decoded keeps, by cookie value, the states of cookies decoded in the
+	// last minute: a member's page views carry the same cookie until it
+	// changes, and decoding one (HMAC, AES, JSON) was a sixth of a
+	// settings view's CPU (BENCHMARKS.md). Only values that decoded go in,
+	// so a forged or altered cookie always meets the full check. An entry
+	// lives a minute, or MaxAge if that is shorter, so a cookie outlives
+	// its age limit here by no more than that.
+	decoded *expirable.LRU[string, State]
 }
+
+// decodedSize and decodedTTL bound the cache of decoded cookies: about
+// 2 MB at most, for the members active in the last minute.
+const (
+	decodedSize = 2048
+	decodedTTL  = time.Minute
+)
 
 // NewStore checks cfg and builds the store.
 func NewStore(cfg Config) (*Store, error) {
@@ -196,19 +212,44 @@ func NewStore(cfg Config) (*Store, error) {
 		// its type description in every cookie.
 		c.(*securecookie.SecureCookie).SetSerializer(securecookie.JSONEncoder{})
 	}
-	return &Store{name: cfg.Name, cookies: cs}, nil
+	return &Store{name: cfg.Name, cookies: cs, decoded: expirable.NewLRU[string, State](decodedSize, nil, min(decodedTTL, cfg.MaxAge))}, nil
 }
 
 // Load returns the request's state. Anything short of a valid cookie
 // (none, tampered, other keys, expired) gives an empty, logged-out state:
 // a bad cookie must never become an error page.
 func (st *Store) Load(r *http.Request) *State {
-	s := &State{}
 	c, err := r.Cookie(st.name)
-	if err != nil || securecookie.DecodeMulti(st.name, c.Value, s, st.cookies.Codecs...) != nil {
+	if err != nil {
 		return &State{}
 	}
+	if s, ok := st.decoded.Get(c.Value); ok {
+		return s.clone()
+	}
+	s := &State{}
+	if securecookie.DecodeMulti(st.name, c.Value, s, st.cookies.Codecs...) != nil {
+		return &State{}
+	}
+	st.decoded.Add(c.Value, *s.clone())
 	return s
+}
+
+// clone is a copy of s that shares nothing a handler may change.
+func (s *State) clone() *State {
+	cp := *s
+	if s.Profile != nil {
+		p := *s.Profile
+		cp.Profile = &p
+	}
+	if s.AdminReset != nil {
+		a := *s.AdminReset
+		cp.AdminReset = &a
+	}
+	if s.Flow != nil {
+		f := *s.Flow
+		cp.Flow = &f
+	}
+	return &cp
 }
 
 // Save writes s into the response's cookie; call it before the body is

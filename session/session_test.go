@@ -217,3 +217,38 @@ func TestNewStoreErrors(t *testing.T) {
 		})
 	}
 }
+
+// A cookie read again comes from the cache of decoded cookies: the same
+// state, which the caller may change without changing the next one; a
+// cookie that does not decode is never cached.
+func TestLoadCachesDecodedCookies(t *testing.T) {
+	st := newTestStore(t, Config{})
+	c := saved(t, st, realisticState())
+	first := loaded(st, c)
+	first.Profile.Name, first.Flash = "changed", "changed"
+	second := loaded(st, c)
+	if !reflect.DeepEqual(second, realisticState()) {
+		t.Fatalf("second load:\n got %+v\nwant %+v", second, realisticState())
+	}
+	if st.decoded.Len() != 1 {
+		t.Fatalf("%d cached states, want 1", st.decoded.Len())
+	}
+	bad := &http.Cookie{Name: c.Name, Value: c.Value[:len(c.Value)-4] + "AAAA"}
+	if got := loaded(st, bad); got.IsLoggedIn() || st.decoded.Len() != 1 {
+		t.Fatalf("an altered cookie: %+v, %d cached", got, st.decoded.Len())
+	}
+}
+
+// A cookie decoded once is not kept past its own age limit.
+func TestCachedCookieExpires(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t, Config{MaxAge: time.Second})
+	c := saved(t, st, &State{SessionToken: "t"})
+	if !loaded(st, c).IsLoggedIn() {
+		t.Fatal("a fresh cookie is not logged in")
+	}
+	time.Sleep(2100 * time.Millisecond)
+	if got := loaded(st, c); got.IsLoggedIn() {
+		t.Errorf("expired cookie still logged in from the cache: %+v", got)
+	}
+}

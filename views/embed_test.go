@@ -47,7 +47,7 @@ func TestEmbedded(t *testing.T) {
 		t.Errorf("root attributes: %s", outer(root)[:200])
 	}
 	// Everything of ours is inside the root: assets, header, main, footer.
-	for _, sel := range []string{`meta[name="htmx-config"]`, `link[rel="stylesheet"]`, "script", "header#mfa-header", "main#main", "footer"} {
+	for _, sel := range []string{`link[rel="stylesheet"]`, "script", "header#mfa-header", "main#main", "footer"} {
 		if n, in := doc.Find(sel).Length(), root.Find(sel).Length(); n == 0 || n != in {
 			t.Errorf("%s: %d in the document, %d inside .mfa-root", sel, n, in)
 		}

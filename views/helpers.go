@@ -3,28 +3,10 @@ package views
 import (
 	"context"
 	"encoding/json"
-	"html"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/a-h/templ"
 )
-
-// htmxConfig is read by htmx from <meta name="htmx-config">. Under our CSP
-// htmx must not inject its indicator <style>, evaluate strings or run
-// scripts from responses; pages hold codes and tokens, so none is kept in
-// its history cache, and a history miss reloads the page for real. Error
-// pages (4xx/5xx) are swapped in like any other page instead of being
-// dropped, which is htmx's default.
-const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,` +
-	`"historyCacheSize":0,"refreshOnHistoryMiss":true,` +
-	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
-	`{"code":"[45]..","swap":true,"error":true},{"code":"...","swap":false}]}`
-
-// htmxConfigMeta is the <meta> carrying htmxConfig, escaped once rather
-// than on every page.
-var htmxConfigMeta = templ.Raw(`<meta name="htmx-config" content="` + html.EscapeString(htmxConfig) + `">`)
 
 // documentTitle is the text of <title>. Inside a host site the product
 // name would be a stranger's, so the page's own title stands alone.

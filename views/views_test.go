@@ -172,15 +172,6 @@ func TestLayout(t *testing.T) {
 	if got := doc.Find("title").Text(); got != "Security settings · mfaportal" {
 		t.Errorf("title %q", got)
 	}
-	var cfg map[string]any
-	if err := json.Unmarshal([]byte(attr(mustFind(t, doc, `meta[name="htmx-config"]`), "content")), &cfg); err != nil {
-		t.Fatalf("htmx-config: %v", err)
-	}
-	for k, want := range map[string]any{"allowEval": false, "includeIndicatorStyles": false, "allowScriptTags": false, "historyCacheSize": 0.0} {
-		if cfg[k] != want {
-			t.Errorf("htmx-config %s = %v, want %v", k, cfg[k], want)
-		}
-	}
 	body := mustFind(t, doc, "body > div.mfa-root") // Embedded, in our own document
 	if attr(body, "hx-boost") != "true" || attr(body, "hx-select") != "#main" || attr(body, "hx-target") != "#main" {
 		t.Errorf("root attributes: %s", outer(body)[:200])

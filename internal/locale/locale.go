@@ -45,6 +45,7 @@ var matcher = language.NewMatcher(Supported)
 // Localizer writes in one language.
 type Localizer struct {
 	tag     language.Tag
+	lang    string // tag.String(), asked for on every page
 	loc     *i18n.Localizer
 	printer *message.Printer
 	regions display.Namer
@@ -66,7 +67,7 @@ var localizers = sync.OnceValue(func() map[string]*Localizer {
 		if t == language.Arabic {
 			pt = language.MustParse("ar-u-nu-latn")
 		}
-		m[t.String()] = &Localizer{tag: t, loc: i18n.NewLocalizer(bundle, t.String()),
+		m[t.String()] = &Localizer{tag: t, lang: t.String(), loc: i18n.NewLocalizer(bundle, t.String()),
 			printer: message.NewPrinter(pt), regions: display.Regions(t)}
 	}
 	return m
@@ -135,7 +136,7 @@ func From(ctx context.Context) *Localizer {
 }
 
 // Lang is the language's BCP 47 tag, for <html lang>: "pt-BR".
-func (l *Localizer) Lang() string { return l.tag.String() }
+func (l *Localizer) Lang() string { return l.lang }
 
 // Name is the language in its own words: "Deutsch".
 func (l *Localizer) Name() string { return names[l.Lang()] }
