@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mfaportal/mfaportal/internal/devclock"
 	"github.com/mfaportal/mfaportal/stytchclient"
 )
 
@@ -74,7 +75,7 @@ func New(opts Options) (*Emulator, error) {
 		activity:    newActivity(),
 	}
 	if e.clock == nil {
-		e.clock = &offsetClock{}
+		e.clock = &devclock.Offset{}
 	}
 	if err := e.initSigningKey(); err != nil {
 		return nil, fmt.Errorf("stytchemu: signing key: %w", err)

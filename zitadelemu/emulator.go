@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/mfaportal/mfaportal/internal/devclock"
 )
 
 // Options configures an Emulator; every field has a default.
@@ -54,7 +56,7 @@ type Emulator struct {
 func New(opts Options) (*Emulator, error) {
 	e := &Emulator{clock: opts.Clock, tokens: map[string]*accessToken{}, authRequests: map[string]*authRequest{}}
 	if e.clock == nil {
-		e.clock = &offsetClock{}
+		e.clock = &devclock.Offset{}
 	}
 	if opts.Seed {
 		e.seed()
