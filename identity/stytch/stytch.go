@@ -306,17 +306,18 @@ func jwtOnly(c identity.Credentials) string {
 	return ""
 }
 
-// smsLocale is the page's language as a locale Stytch's SMS and e-mail
-// templates have (en, es, fr, pt-br); "" for any other, so Stytch uses
-// its default (English) rather than refusing the request.
+// smsLocale is the page's language as the locale for Stytch's texts and
+// login e-mails: the page's language where Stytch's API lists it (en, es,
+// fr, pt-br), else English, so the texted code and the page agree
+// whenever Stytch can and nothing else is ever sent.
 func smsLocale(lang string) string {
 	switch lang {
-	case "en", "es", "fr":
+	case "es", "fr":
 		return lang
-	case "pt-BR", "pt-br", "pt":
+	case "pt-BR", "pt-br":
 		return "pt-br"
 	}
-	return ""
+	return "en"
 }
 
 func member(m stytchclient.Member) identity.Member {

@@ -258,20 +258,6 @@ func (l *Localizer) OrList(names []string) string {
 	return l.T("list.or", "Head", strings.Join(names[:len(names)-1], l.T("list.separator")), "Last", names[len(names)-1])
 }
 
-// StytchLocale is the locale to send Stytch for text messages and
-// magic-link e-mails: the page's language where Stytch's API lists it
-// (en, es, fr, pt-br), else English, so the texted code and the page agree
-// whenever Stytch can.
-func (l *Localizer) StytchLocale() string {
-	switch l.Lang() {
-	case "es", "fr":
-		return l.Lang()
-	case "pt-BR":
-		return "pt-br"
-	}
-	return "en"
-}
-
 // Languages are every supported language's Localizer, English first, for
 // the switcher and for tests.
 func Languages() []*Localizer {

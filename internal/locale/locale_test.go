@@ -159,13 +159,3 @@ func TestNumbersTimesCountries(t *testing.T) {
 		t.Error("writing direction")
 	}
 }
-
-// TestStytchLocale: Stytch's API lists en, es, fr and pt-br for texts and
-// e-mails; nothing else may be sent.
-func TestStytchLocale(t *testing.T) {
-	for lang, want := range map[string]string{"en": "en", "es": "es", "fr": "fr", "pt-BR": "pt-br", "de": "en", "ar": "en"} {
-		if got := For(lang).StytchLocale(); got != want {
-			t.Errorf("%s: %q, want %q", lang, got, want)
-		}
-	}
-}
