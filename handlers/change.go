@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"fmt"
-
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaportal/mfaportal/phone"
@@ -48,15 +46,15 @@ func (a *app) setTextCodesNow(c echo.Context, on bool) error {
 	}
 	m, err := a.idp.SetTextCodes(c.Request().Context(), caller(s), s.MemberID, on)
 	if err != nil {
-		return withRetry(err, "/", "Back to security settings")
+		return withRetry(err, "/", "common.backToSettings")
 	}
 	a.updateMember(s, m)
 	if on {
 		a.audit(c, s, "mfa_on", a.backendRef(m.Ref))
-		s.Flash = fmt.Sprintf("Text message codes are on. We'll text %s when you log in.", phone.Mask(m.Phone))
+		s.Flash = tr(c).T("flash.smsOn", "Phone", phone.Mask(m.Phone))
 	} else {
 		a.audit(c, s, "mfa_off", a.backendRef(m.Ref))
-		s.Flash = "Text message codes are off. You can turn them back on at any time."
+		s.Flash = tr(c).T("flash.smsOff")
 	}
 	return a.saveAndRedirect(c, s, "/")
 }

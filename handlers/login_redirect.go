@@ -36,11 +36,11 @@ func (a *app) redirectLogin(c echo.Context) error {
 // (another browser, a reload of an old address, or the member said no).
 var errLoginUnfinished = &pageError{
 	status:         http.StatusBadRequest,
-	heading:        "Logging in did not finish",
-	message:        "We could not finish logging you in: the login was cancelled, took too long, or was started in another browser. Please log in again.",
+	heading:        "error.loginUnfinished.heading",
+	message:        "error.loginUnfinished.message",
 	nothingChanged: true,
 	retryURL:       "/login",
-	retryLabel:     "Log in",
+	retryLabel:     "common.logIn",
 }
 
 // finishRedirectLogin is where the backend sends the browser back: the
@@ -53,7 +53,13 @@ func (a *app) finishRedirectLogin(c echo.Context) error {
 		return errLoginUnfinished
 	}
 	ctx := c.Request().Context()
-	res, err := a.redir.FinishLogin(ctx, code, s.PKCEVerifier)
+	verifier := s.PKCEVerifier
+	// The state and verifier work once, whatever comes of them.
+	s.LoginState, s.PKCEVerifier = "", ""
+	if err := a.save(c, s); err != nil {
+		return err
+	}
+	res, err := a.redir.FinishLogin(ctx, code, verifier)
 	if identity.Is(err, identity.LinkInvalid) {
 		a.log.InfoContext(ctx, "login code refused", "request_id", logging.RequestID(ctx), "err", err)
 		return errLoginUnfinished
@@ -65,7 +71,7 @@ func (a *app) finishRedirectLogin(c echo.Context) error {
 	c.Set(sessionKey, fresh)
 	setProfile(fresh, res.Member, res.Organization)
 	a.setTokens(fresh, res)
-	fresh.Flash = "You're logged in."
+	fresh.Flash = tr(c).T("flash.loggedIn")
 	return a.saveAndRedirect(c, fresh, "/")
 }
 
