@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -65,7 +66,9 @@ func (a *app) setLanguage(c echo.Context) error {
 // ownPath reports whether p is a path of this app (under the mount
 // point, one leading slash), so return_to leads nowhere else.
 func (a *app) ownPath(p string) bool {
-	if !strings.HasPrefix(p, a.base+"/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	// Browsers drop tabs and newlines from a URL, so "/\t/evil.com" would
+	// become "//evil.com": no control character, and no backslash.
+	if !strings.HasPrefix(p, a.base+"/") || strings.HasPrefix(p, "//") || strings.ContainsFunc(p, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
 		return false
 	}
 	return true

@@ -202,6 +202,13 @@ func TestLanguageFromAcceptLanguageThenSwitcher(t *testing.T) {
 	if p.status != http.StatusSeeOther || p.location != "/" {
 		t.Fatalf("bad switch: %d %q", p.status, p.location)
 	}
+	// Browsers drop a tab from a URL: "/\t/evil.example" would lead off the site.
+	for _, away := range []string{"/\t/evil.example/", "/\\evil.example/", "/\n/evil.example/"} {
+		if p = b.post("/language", url.Values{"lang": {"de"}, "return_to": {away}}); p.status != http.StatusSeeOther || p.location != "/" {
+			t.Fatalf("return_to %q: %d %q", away, p.status, p.location)
+		}
+	}
+	b.post("/language", url.Values{"lang": {"ar"}, "return_to": {"/"}})
 	if lang, _ := htmlLangDir(b.getWith("/login", "de")); lang != "ar" {
 		t.Fatalf("an unknown language replaced the choice: %q", lang)
 	}
