@@ -247,7 +247,9 @@ func (a *app) setTokens(s *session.State, res identity.Session) {
 	s.SessionJWT = jwt
 	s.IntermediateSessionToken = ""
 	s.CheckedAt = a.now()
-	s.SessionExpiresAt = res.ExpiresAt
+	if !res.ExpiresAt.IsZero() { // a backend that does not say keeps the expiry it gave at login
+		s.SessionExpiresAt = res.ExpiresAt
+	}
 }
 
 func hasRole(roles []string, role string) bool {

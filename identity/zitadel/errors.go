@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 
+	"golang.org/x/oauth2"
+
 	"github.com/mfaportal/mfaportal/identity"
 	zc "github.com/mfaportal/mfaportal/zitadelclient"
 )
@@ -54,6 +56,19 @@ func wrap(err error) error {
 		e.Kind = identity.Unavailable
 	case ze.StatusCode == http.StatusNotFound:
 		e.Kind = identity.NotFound
+	}
+	return e
+}
+
+// exchangeError sorts a failed code exchange: a code ZITADEL refuses
+// (used, expired, another browser's verifier: OAuth's invalid_grant) is
+// a login to start again; anything else is ZITADEL not answering as it
+// should, which the member cannot mend by logging in again.
+func exchangeError(err error) error {
+	e := &identity.Error{Kind: identity.Unavailable, Backend: name, Reason: "code exchange", Err: err}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_request") {
+		e.Kind = identity.LinkInvalid
 	}
 	return e
 }

@@ -206,7 +206,7 @@ func (b *Backend) LoginURL(state, pkceVerifier string) string {
 func (b *Backend) FinishLogin(ctx context.Context, code, pkceVerifier string) (identity.Session, error) {
 	tokens, err := b.login.Exchange(ctx, code, pkceVerifier)
 	if err != nil {
-		return identity.Session{}, &identity.Error{Kind: identity.LinkInvalid, Backend: name, Reason: "code exchange", Err: err}
+		return identity.Session{}, exchangeError(err)
 	}
 	as := identity.Caller{OrganizationID: tokens.OrgID, MemberID: tokens.UserID, Credentials: identity.Credentials{Token: tokens.AccessToken}}
 	s, err := b.Session(ctx, as)

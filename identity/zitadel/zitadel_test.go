@@ -59,6 +59,17 @@ func newEnv(t *testing.T) *env {
 // and finishes the login as the app's callback does.
 func (e *env) login(loginName string) (identity.Caller, identity.Session) {
 	e.t.Helper()
+	s, err := e.b.FinishLogin(context.Background(), e.code(loginName), "verifier-verifier-verifier-verifier-verifier")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return identity.Caller{OrganizationID: s.Member.OrganizationID, MemberID: s.Member.ID, Credentials: s.Credentials}, s
+}
+
+// code is the authorization code the browser brings back after
+// loginName logs in on the emulator's page.
+func (e *env) code(loginName string) string {
+	e.t.Helper()
 	resp, err := e.browser.Get(e.b.LoginURL("st4te", "verifier-verifier-verifier-verifier-verifier"))
 	if err != nil {
 		e.t.Fatal(err)
@@ -75,11 +86,29 @@ func (e *env) login(loginName string) (identity.Caller, identity.Session) {
 	if err != nil || back.Query().Get("state") != "st4te" {
 		e.t.Fatalf("login came back to %v (%v)", back, err)
 	}
-	s, err := e.b.FinishLogin(context.Background(), back.Query().Get("code"), "verifier-verifier-verifier-verifier-verifier")
-	if err != nil {
-		e.t.Fatal(err)
+	return back.Query().Get("code")
+}
+
+// A code brought back with another verifier, or twice, is a login to
+// start again; ZITADEL not answering is not.
+func TestFinishLoginErrors(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	code := e.code("max@acme.localhost")
+	if _, err := e.b.FinishLogin(ctx, code, "another-verifier-another-verifier-another-verif"); !identity.Is(err, identity.LinkInvalid) {
+		t.Fatalf("another verifier: %v, want LinkInvalid", err)
 	}
-	return identity.Caller{OrganizationID: s.Member.OrganizationID, MemberID: s.Member.ID, Credentials: s.Credentials}, s
+	code = e.code("max@acme.localhost")
+	if _, err := e.b.FinishLogin(ctx, code, "verifier-verifier-verifier-verifier-verifier"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.b.FinishLogin(ctx, code, "verifier-verifier-verifier-verifier-verifier"); !identity.Is(err, identity.LinkInvalid) {
+		t.Fatalf("a code used twice: %v, want LinkInvalid", err)
+	}
+	e.emu.AddFault(zitadelemu.Fault{Path: "/oauth/v2/token", Status: 503})
+	if _, err := e.b.FinishLogin(ctx, e.code("max@acme.localhost"), "verifier-verifier-verifier-verifier-verifier"); !identity.Is(err, identity.Unavailable) {
+		t.Fatalf("token endpoint down: %v, want Unavailable", err)
+	}
 }
 
 func (e *env) lastCode(to string) string {
