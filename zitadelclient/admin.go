@@ -60,12 +60,21 @@ func (c *Client) ListUsers(ctx context.Context, token, orgID string) ([]User, er
 // ListOrgMembers lists an organization's users with their phone and
 // whether OTP SMS is on: one ListUsers, then one AuthMethods per user.
 func (c *Client) ListOrgMembers(ctx context.Context, token, orgID string) ([]Member, error) {
+	return c.FindOrgMembers(ctx, token, orgID, nil)
+}
+
+// FindOrgMembers is ListOrgMembers for the users keep accepts (nil: all),
+// asking for the factors of those only.
+func (c *Client) FindOrgMembers(ctx context.Context, token, orgID string, keep func(*User) bool) ([]Member, error) {
 	users, err := c.ListUsers(ctx, token, orgID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Member, 0, len(users))
 	for i := range users {
+		if keep != nil && !keep(&users[i]) {
+			continue
+		}
 		methods, err := c.AuthMethods(ctx, token, users[i].UserID)
 		if err != nil {
 			return nil, err

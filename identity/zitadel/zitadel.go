@@ -176,17 +176,22 @@ func (b *Backend) SetTextCodes(ctx context.Context, as identity.Caller, memberID
 }
 
 // Members lists the caller's organization in one page: ZITADEL's list is
-// read whole (zitadelclient.ListOrgMembers), then filtered here.
+// read whole and filtered here, and only the members kept cost a call
+// for their factors.
 func (b *Backend) Members(ctx context.Context, as identity.Caller, q identity.MemberQuery) (identity.MemberPage, error) {
-	all, err := b.c.ListOrgMembers(ctx, as.Token, as.OrganizationID)
+	keep := func(u *zc.User) bool {
+		email := ""
+		if u.Human != nil {
+			email = u.Human.Email.Email
+		}
+		return (q.IDs == nil || slices.Contains(q.IDs, u.UserID)) && containsFold(email, q.EmailContains)
+	}
+	found, err := b.c.FindOrgMembers(ctx, as.Token, as.OrganizationID, keep)
 	if err != nil {
 		return identity.MemberPage{}, wrap(err)
 	}
 	var page identity.MemberPage
-	for _, m := range all {
-		if q.IDs != nil && !slices.Contains(q.IDs, m.UserID) || !containsFold(m.Email, q.EmailContains) {
-			continue
-		}
+	for _, m := range found {
 		page.Members = append(page.Members, member(m))
 	}
 	return page, nil

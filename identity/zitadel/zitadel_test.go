@@ -184,6 +184,10 @@ func TestAdminThroughZITADEL(t *testing.T) {
 			t.Fatalf("listed %+v of another organization", m)
 		}
 	}
+	found, err := e.b.Members(ctx, admin, identity.MemberQuery{EmailContains: "ERIN@"})
+	if err != nil || len(found.Members) != 1 || found.Members[0].ID != e.demo.Enrolled || !found.Members[0].TextCodes {
+		t.Fatalf("search by e-mail: %+v, %v", found, err)
+	}
 	if _, err := e.b.Member(ctx, admin, e.demo.OtherMember); !identity.Is(err, identity.NotFound) {
 		t.Fatalf("another organization's member: %v, want NotFound", err)
 	}
