@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -113,7 +112,7 @@ func (m *Main) zitadelDevMode(ctx context.Context, client *zitadelclient.Client)
 		}
 		a := handlers.DemoAccount{
 			Organization: u.OrgID, Email: cmp.Or(member.Email, u.LoginName), Name: member.DisplayName,
-			Admin: slices.Contains(u.Roles, "ORG_OWNER") || slices.Contains(u.Roles, "ORG_USER_MANAGER"),
+			Admin: zitadel.IsAdmin(u.Roles),
 		}
 		if member.PhoneVerified {
 			a.Phone = member.Phone

@@ -24,8 +24,16 @@ import (
 const name = "ZITADEL"
 
 // adminRoles are the organization roles with user.write, which ZITADEL
-// asks of an admin's list and reset (cmd/defaults.yaml).
-var adminRoles = []string{"ORG_OWNER", "ORG_USER_MANAGER", "IAM_OWNER", "IAM_ORG_MANAGER", "IAM_USER_MANAGER"}
+// asks of an admin's list and reset (cmd/defaults.yaml). Instance roles
+// (IAM_*) also have it, but come as instance memberships without an
+// organization, which these pages do not offer.
+var adminRoles = []string{"ORG_OWNER", "ORG_USER_MANAGER"}
+
+// IsAdmin reports whether organization roles make a member an admin of
+// these pages.
+func IsAdmin(roles []string) bool {
+	return slices.ContainsFunc(roles, func(r string) bool { return slices.Contains(adminRoles, r) })
+}
 
 // Backend is ZITADEL behind identity.Backend and identity.RedirectLogin.
 type Backend struct {
@@ -58,7 +66,7 @@ func (b *Backend) Session(ctx context.Context, as identity.Caller) (identity.Ses
 		return identity.Session{}, wrap(err)
 	}
 	for _, r := range roles {
-		if r.OrgID == as.OrganizationID && slices.ContainsFunc(r.Roles, func(role string) bool { return slices.Contains(adminRoles, role) }) {
+		if r.OrgID == as.OrganizationID && IsAdmin(r.Roles) {
 			m.IsAdmin = true
 		}
 	}
