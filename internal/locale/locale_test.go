@@ -118,6 +118,38 @@ func TestEveryMessageRenders(t *testing.T) {
 	}
 }
 
+// TestShapesMatchGoI18n: T from a cached shape writes exactly what
+// go-i18n's own template run writes, for every message of every language,
+// with values that hold marks, template syntax and markup; and no catalog
+// holds a mark.
+func TestShapesMatchGoI18n(t *testing.T) {
+	values := []string{argOpen + "0" + argClose, "{{.Title}}", "<b>&amp;</b>", "", "Zoë " + argOpen}
+	for _, tag := range Supported {
+		b, _ := CatalogBytes(tag)
+		if strings.ContainsAny(string(b), argOpen+argClose) {
+			t.Errorf("%s: the catalog holds an argument mark", tag)
+		}
+	}
+	en := catalog(t, language.English)
+	for _, l := range Languages() {
+		for id, msg := range en {
+			if plural(msg) {
+				continue
+			}
+			var args []any
+			for i, n := range placeholders(msg) {
+				args = append(args, n, values[i%len(values)])
+			}
+			for range 2 { // the first call makes the shape, the second reads it
+				want := l.localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: pairs(args)})
+				if got := l.T(id, args...); got != want {
+					t.Errorf("%s %q: T = %q, go-i18n %q", l.Lang(), id, got, want)
+				}
+			}
+		}
+	}
+}
+
 func TestMatch(t *testing.T) {
 	for header, want := range map[string]string{
 		"":                          "en",
@@ -133,9 +165,18 @@ func TestMatch(t *testing.T) {
 		"en-GB,en;q=0.9,de;q=0.8":   "en",
 		"zh-Hans,es;q=0.7,de;q=0.6": "es",
 	} {
-		if got := Match(header).Lang(); got != want {
-			t.Errorf("Match(%q) = %s, want %s", header, got, want)
+		for range 2 { // parsed, then from the cache
+			if got := Match(header).Lang(); got != want {
+				t.Errorf("Match(%q) = %s, want %s", header, got, want)
+			}
 		}
+	}
+	long := "de," + strings.Repeat("fr;q=0.5,", maxCachedHeader/8)
+	if got := Match(long).Lang(); got != "de" {
+		t.Errorf("Match(long header) = %s, want de", got)
+	}
+	if matched.Contains(long) {
+		t.Error("a header longer than maxCachedHeader was cached")
 	}
 }
 
