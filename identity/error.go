@@ -66,7 +66,7 @@ const (
 type Error struct {
 	Kind       Kind
 	Backend    string        // the backend's name ("Stytch"), for pages that say who failed
-	Reason     string        // the backend's own name for it (Stytch's error_type), for the log
+	Reason     string        // the backend's own name for it (Stytch's error_type, ZITADEL's id), for the log; a Refused page shows it as a reference, so it is an identifier, never words
 	RetryAfter time.Duration // with RateLimited, when the backend says
 	// Unforeseen: the backend gave a reason the adapter does not know,
 	// worth a warning in the log (it may be our configuration).

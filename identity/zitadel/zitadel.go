@@ -91,7 +91,7 @@ func (b *Backend) SendCode(ctx context.Context, as identity.Caller, req identity
 	}
 	switch {
 	case req.Phone == "" && (cur.Phone == "" || cur.PhoneVerified):
-		return identity.Member{}, &identity.Error{Kind: identity.Refused, Backend: name, Reason: "no pending phone to text"}
+		return identity.Member{}, &identity.Error{Kind: identity.Refused, Backend: name, Reason: "no_pending_phone"}
 	case req.Phone == "" || req.Phone == cur.Phone && !cur.PhoneVerified:
 		_, err = b.c.ResendPhoneCode(ctx, as.Token, as.MemberID)
 	default:
@@ -108,7 +108,7 @@ func (b *Backend) SendCode(ctx context.Context, as identity.Caller, req identity
 // Codes from an app or recovery codes are not ZITADEL's here.
 func (b *Backend) ProveCode(ctx context.Context, as identity.Caller, req identity.Proof) (identity.Proved, error) {
 	if req.Method != identity.MethodSMS {
-		return identity.Proved{}, &identity.Error{Kind: identity.Refused, Backend: name, Reason: "method " + req.Method}
+		return identity.Proved{}, &identity.Error{Kind: identity.Refused, Backend: name, Reason: "unsupported_method_" + req.Method}
 	}
 	if _, err := b.c.VerifyPhone(ctx, as.Token, as.MemberID, req.Code); err != nil {
 		return identity.Proved{}, wrap(err)
@@ -207,7 +207,7 @@ func (b *Backend) Members(ctx context.Context, as identity.Caller, q identity.Me
 
 // EndSessions is not offered (Features.EndSessions is off).
 func (b *Backend) EndSessions(context.Context, identity.Caller, string) (string, error) {
-	return "", &identity.Error{Kind: identity.Refused, Backend: name, Reason: "ending another user's sessions is not supported"}
+	return "", &identity.Error{Kind: identity.Refused, Backend: name, Reason: "end_sessions_unsupported"}
 }
 
 func (b *Backend) LoginURL(state, pkceVerifier string) string {

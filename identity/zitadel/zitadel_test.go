@@ -2,6 +2,7 @@ package zitadel_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -156,6 +157,12 @@ func TestMemberThroughZITADEL(t *testing.T) {
 	}
 	if m, err = e.b.RemovePhone(ctx, as, as.MemberID); err != nil || m.Phone != "" || m.TextCodes {
 		t.Fatalf("remove: %+v, %v", m, err)
+	}
+	// A refused page shows the reason as a reference: an identifier, in
+	// every language, never English words.
+	var ie *identity.Error
+	if _, err := e.b.SendCode(ctx, as, identity.SendCode{}); !errors.As(err, &ie) || ie.Kind != identity.Refused || ie.Reason != "no_pending_phone" {
+		t.Fatalf("a resend with no pending phone: %v, want Refused no_pending_phone", err)
 	}
 	if page, err := e.b.Members(ctx, as, identity.MemberQuery{}); err == nil && (len(page.Members) > 1 || len(page.Members) == 1 && page.Members[0].ID != as.MemberID) {
 		t.Fatalf("a member listing sees others: %+v", page.Members)
