@@ -251,6 +251,34 @@ func TestAdminResetOnEveryBackend(t *testing.T) {
 	}
 }
 
+// A user locked in ZITADEL (by its console, say) shows as locked in the
+// admin list and on their own admin page, in the page's language.
+func TestZITADELAdminSeesUserStates(t *testing.T) {
+	e, emu, _ := zitadelEnv(t)
+	d := emu.Demo()
+	tok, err := emu.Token(d.Owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/v2/users/"+d.Member+"/lock", strings.NewReader("{}"))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	emu.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("lock: %d %s", rec.Code, rec.Body)
+	}
+	b := e.browser()
+	b.zitadelLogin("olivia@acme.localhost")
+	p := b.get("/admin")
+	mustStatus(t, p, http.StatusOK)
+	contains(t, p, "#mfa-members", "Locked")
+	p = b.get("/admin/members/" + d.Member)
+	mustStatus(t, p, http.StatusOK)
+	contains(t, p, "main", "Locked")
+	b.post("/language", url.Values{"lang": {"de"}, "return_to": {"/admin"}})
+	contains(t, b.get("/admin"), "#mfa-members", "Gesperrt")
+}
+
 // What ZITADEL lacks is not on its pages: no authenticator app, no
 // "log out everywhere" for admins; what Stytch has stays.
 func TestPagesShowOnlyWhatTheBackendHas(t *testing.T) {

@@ -114,7 +114,7 @@ type Member struct {
 	OrganizationID string
 	Email          string
 	Name           string
-	Status         string // "active", "invited", "pending" or "deleted"
+	Status         string // "active", "invited", "pending", "inactive", "locked" or "deleted"; "" when unknown
 
 	Phone         string // E.164; "" when none is set
 	PhoneVerified bool

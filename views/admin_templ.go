@@ -37,10 +37,10 @@ func adminFilterLabel(ctx context.Context, value string) string {
 	return t(ctx, adminFilters[0].Key)
 }
 
-// adminStatus is a member's Stytch status in words.
+// adminStatus is a member's status (identity.Member.Status) in words.
 func adminStatus(ctx context.Context, status string) string {
 	switch status {
-	case "active", "invited", "pending", "deleted":
+	case "active", "invited", "pending", "inactive", "locked", "deleted":
 		return t(ctx, "admin.status."+status)
 	case "":
 		return t(ctx, "admin.status.unknown")

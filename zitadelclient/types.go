@@ -47,13 +47,14 @@ type Phone struct {
 // text-message codes (OTP SMS) are on.
 type Member struct {
 	UserID, OrgID, LoginName, DisplayName, Email string
+	State                                        string // USER_STATE_ACTIVE, …
 	Phone                                        string // E.164, "" when none
 	PhoneVerified                                bool
 	OTPSMS                                       bool
 }
 
 func memberOf(u *User, methods []string) Member {
-	m := Member{UserID: u.UserID, OrgID: u.Details.ResourceOwner, LoginName: u.PreferredLoginName}
+	m := Member{UserID: u.UserID, OrgID: u.Details.ResourceOwner, LoginName: u.PreferredLoginName, State: u.State}
 	if h := u.Human; h != nil {
 		m.DisplayName, m.Email = h.Profile.DisplayName, h.Email.Email
 		m.Phone, m.PhoneVerified = h.Phone.Phone, h.Phone.IsVerified

@@ -28,6 +28,7 @@
 //	| HTTP status per gRPC code | grpc-gateway's defaults | third-party captures for 400/401/404/409 |
 //	| proto validation | empty phone or code, isVerified:false, two oneof members → 400 code 3 without ErrorDetail | validator messages approximated |
 //	| state machine | set (unverified, code pending) → verify → OTP SMS; changing the number keeps OTP SMS; removing the phone removes OTP SMS and the pending code; OTP SMS needs a phone verified since the last removal (so after a change it can be re-added before the new number is verified, as HumanOTPSMSWriteModel allows) | sure from the write model read; the last point inferred |
+//	| user states | users are created active; POST /v2/users/{userId}/deactivate, /reactivate, /lock, /unlock move them with the preconditions and ids of ZITADEL's user commands (COMMAND-ke0fw, -5M0sf, -6M0sf, -3NN8v, -4M0ds), for user.write or the user themselves; the login page refuses deactivated and locked users; their tokens keep working | commands read from the source; self-service and tokens of a deactivated user not checked |
 //	| phone codes | 6 characters A–Z0–9, valid 1 h; a new code replaces the old; a wrong code leaves it usable; no lockout | defaults.yaml; no lockout per the note |
 //	| phone numbers | nyaruka/phonenumbers, default region CH, stored E.164; invalid → PHONE-so0wa; blank → PHONE-Zt0NV | sure |
 //	| same number | v2 POST phone → COMMAND-Uch5e, v1 → COMMAND-wF94r; v2 PATCH with the same number changes nothing and succeeds | PATCH behaviour a guess |

@@ -140,6 +140,10 @@ func (e *Emulator) routes() http.Handler {
 	api.HandleFunc("POST /v2/users/{userId}/phone/resend", handle(e, e.resendPhoneV2))
 	api.HandleFunc("POST /v2/users/{userId}/otp_sms", handle(e, e.addOTPSMSV2))
 	api.HandleFunc("DELETE /v2/users/{userId}/otp_sms", handle(e, e.removeOTPSMSV2))
+	api.HandleFunc("POST /v2/users/{userId}/deactivate", handle(e, e.changeState(deactivate)))
+	api.HandleFunc("POST /v2/users/{userId}/reactivate", handle(e, e.changeState(reactivate)))
+	api.HandleFunc("POST /v2/users/{userId}/lock", handle(e, e.changeState(lock)))
+	api.HandleFunc("POST /v2/users/{userId}/unlock", handle(e, e.changeState(unlock)))
 	api.HandleFunc("GET /v2/users/{userId}/authentication_methods", handle(e, e.authMethodsV2))
 	api.HandleFunc("POST /v2/users/{userId}/authentication_factors/_search", handle(e, e.authFactorsV2))
 	// v1 auth API: the caller's own user

@@ -35,7 +35,8 @@ func (e *Emulator) postLogin(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		u = e.st.user(name)
 	}
-	if a != nil && u != nil {
+	refused := u != nil && !u.canLogIn()
+	if a != nil && u != nil && !refused {
 		a.subject, a.authTime, a.done = u.ID, e.Now(), true
 	}
 	e.mu.Unlock()
@@ -44,6 +45,8 @@ func (e *Emulator) postLogin(w http.ResponseWriter, r *http.Request) {
 		e.renderLogin(w, http.StatusBadRequest, id, "This login request is unknown or finished; start again from the application.")
 	case u == nil:
 		e.renderLogin(w, http.StatusBadRequest, id, "No user has the login name "+name+".")
+	case refused:
+		e.renderLogin(w, http.StatusBadRequest, id, "The user "+name+" is deactivated or locked and cannot sign in.")
 	default:
 		http.Redirect(w, r, AuthorizePath+"/callback?id="+id, http.StatusFound)
 	}

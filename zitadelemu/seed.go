@@ -34,7 +34,7 @@ func (e *Emulator) seed() {
 		u := &user{
 			ID: id, OrgID: orgID, UserName: userName,
 			GivenName: given, FamilyName: family, DisplayName: given + " " + family,
-			Email: userName + "@" + o.Domain, Roles: roles,
+			Email: userName + "@" + o.Domain, Roles: roles, state: userStateActive,
 			sequence: 1, created: now, changeDate: now,
 		}
 		e.st.users = append(e.st.users, u)

@@ -17,6 +17,7 @@ type user struct {
 	GivenName, FamilyName, DisplayName string
 	Email                              string
 	Roles                              []string // memberships in its own organization (ORG_OWNER, …)
+	state                              string   // USER_STATE_ACTIVE, …
 
 	Phone         string // last set number, E.164; "" when none
 	PhoneVerified bool   // the last set number is verified

@@ -248,7 +248,7 @@ func (e *Emulator) readable(r *http.Request, caller *user) (*user, *apiError) {
 func (e *Emulator) wireUser(u *user) wireUser {
 	o := e.st.org(u.OrgID)
 	return wireUser{
-		UserID: u.ID, Details: u.details(), State: userStateActive,
+		UserID: u.ID, Details: u.details(), State: u.state,
 		Username: u.UserName, LoginNames: []string{u.loginName(o)}, PreferredLoginName: u.loginName(o),
 		Human: &wireHuman{
 			Profile: wireProfile{GivenName: u.GivenName, FamilyName: u.FamilyName, DisplayName: u.DisplayName, PreferredLanguage: "en"},

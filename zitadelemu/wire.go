@@ -95,5 +95,4 @@ const (
 	authMethodPassword = "AUTHENTICATION_METHOD_TYPE_PASSWORD"
 	authMethodOTPSMS   = "AUTHENTICATION_METHOD_TYPE_OTP_SMS"
 	factorStateReady   = "AUTH_FACTOR_STATE_READY"
-	userStateActive    = "USER_STATE_ACTIVE"
 )

@@ -234,9 +234,20 @@ func (b *Backend) LogoutURL(state string) (string, error) {
 	return b.login.EndSessionURL("", state)
 }
 
+// statuses are ZITADEL's user states in the pages' words: a user still
+// in INITIAL has not finished the invitation (set a password, verified
+// the e-mail), as Stytch's "invited"; an unknown state shows as unknown.
+var statuses = map[string]string{
+	"USER_STATE_ACTIVE":   "active",
+	"USER_STATE_INITIAL":  "invited",
+	"USER_STATE_INACTIVE": "inactive",
+	"USER_STATE_LOCKED":   "locked",
+	"USER_STATE_DELETED":  "deleted",
+}
+
 func member(m zc.Member) identity.Member {
 	return identity.Member{
-		ID: m.UserID, OrganizationID: m.OrgID, Email: m.Email, Name: m.DisplayName, Status: "active",
+		ID: m.UserID, OrganizationID: m.OrgID, Email: m.Email, Name: m.DisplayName, Status: statuses[m.State],
 		Phone: m.Phone, PhoneVerified: m.PhoneVerified, TextCodes: m.OTPSMS,
 	}
 }

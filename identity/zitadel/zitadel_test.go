@@ -228,3 +228,52 @@ func TestZITADELFailures(t *testing.T) {
 		t.Fatalf("a bad token: %v, want SessionEnded", err)
 	}
 }
+
+// A user an administrator deactivated or locked in ZITADEL shows so on
+// the admin pages, and cannot log in.
+func TestUserStatesThroughZITADEL(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin, _ := e.login("olivia@acme.localhost")
+	owner, err := e.emu.Token(e.demo.Owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct{ command, want string }{
+		{"", "active"}, {"deactivate", "inactive"}, {"reactivate", "active"}, {"lock", "locked"},
+	} {
+		if step.command != "" {
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/v2/users/"+e.demo.Member+"/"+step.command, strings.NewReader("{}"))
+			req.Header.Set("Authorization", "Bearer "+owner)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %v %v", step.command, resp, err)
+			}
+			resp.Body.Close()
+		}
+		m, err := e.b.Member(ctx, admin, e.demo.Member)
+		if err != nil || m.Status != step.want {
+			t.Fatalf("after %q: status %q, %v; want %q", step.command, m.Status, err, step.want)
+		}
+		page, err := e.b.Members(ctx, admin, identity.MemberQuery{EmailContains: "max@"})
+		if err != nil || len(page.Members) != 1 || page.Members[0].Status != step.want {
+			t.Fatalf("after %q: listed %+v, %v; want %q", step.command, page.Members, err, step.want)
+		}
+	}
+
+	resp, err := e.browser.Get(e.b.LoginURL("st4te", "verifier-verifier-verifier-verifier-verifier"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	form := url.Values{"authRequestID": {resp.Request.URL.Query().Get("authRequestID")}, "loginName": {"max@acme.localhost"}}
+	resp, err = e.browser.PostForm(e.srv.URL+zitadelemu.LoginPath, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(page), "locked") {
+		t.Fatalf("a locked user logging in: %d %s", resp.StatusCode, page)
+	}
+}
