@@ -231,7 +231,7 @@ func (m *Main) newApp() (h http.Handler, api string, err error) {
 	}
 	var opts handlers.Options
 	if m.Config.Zitadel() {
-		opts, api, err = m.zitadelOptions()
+		opts, api, err = m.zitadelOptions(reg)
 	} else {
 		opts, api, err = m.stytchOptions(reg)
 	}

@@ -13,15 +13,17 @@ import (
 
 	"github.com/mfaportal/mfaportal/handlers"
 	"github.com/mfaportal/mfaportal/identity/zitadel"
+	"github.com/mfaportal/mfaportal/internal/metrics"
 	"github.com/mfaportal/mfaportal/zitadelclient"
 	"github.com/mfaportal/mfaportal/zitadelemu"
 )
 
 // zitadelOptions are the app's options that come from ZITADEL: the backend
 // on the instance at ZITADEL_URL or, without it, on the built-in emulator
-// started here, with the emulator's clock and dev mode. The login's
+// started here, with the emulator's clock and dev mode; its calls are
+// reported to reg, if any. The login's
 // discovery is read now, so a ZITADEL that does not answer stops the start.
-func (m *Main) zitadelOptions() (handlers.Options, string, error) {
+func (m *Main) zitadelOptions(reg *metrics.Registry) (handlers.Options, string, error) {
 	cfg := m.Config
 	timeout := cmp.Or(cfg.ZitadelTimeout, zitadelclient.DefaultTimeout)
 	app := cfg.PublicURL.JoinPath(cfg.BasePath)
@@ -42,7 +44,11 @@ func (m *Main) zitadelOptions() (handlers.Options, string, error) {
 		login.Issuer, login.ClientID = m.emuURL, m.zemu.ClientID()
 		opts.Now = m.zemu.Now // one clock: the emulator's, which /dev/clock moves
 	}
-	client, err := zitadelclient.New(zitadelclient.Config{BaseURL: login.Issuer, Timeout: timeout})
+	clientCfg := zitadelclient.Config{BaseURL: login.Issuer, Timeout: timeout}
+	if reg != nil {
+		clientCfg.Observe, login.Observe = reg.ObserveZitadel, reg.ObserveZitadel
+	}
+	client, err := zitadelclient.New(clientCfg)
 	if err != nil {
 		return opts, "", configError{err}
 	}

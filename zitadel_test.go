@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -250,4 +252,47 @@ func waitForSetting(t *testing.T, out *syncBuffer, prefix string) string {
 	}
 	t.Fatalf("no %s in the output:\n%s", prefix, out.String())
 	return ""
+}
+
+// With METRICS_ADDR, ZITADEL's calls are timed as Stytch's are: the
+// login's discovery at start and the API calls, by endpoint.
+func TestZitadelMetrics(t *testing.T) {
+	cfg, err := LoadConfig(mapEnv(map[string]string{"ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0", "IDENTITY_BACKEND": "zitadel"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Main{Config: cfg, Logger: logging.New(io.Discard, cfg.LogFormat, cfg.LogLevel)}
+	if err := m.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	// A login coming back with a code ZITADEL never issued: one token call,
+	// refused (a public client's id goes in the form, so no second try
+	// with a Basic header).
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: noRedirects.CheckRedirect}
+	res, err := browser.Get(m.URL() + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	to, err := res.Location()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = browser.Get(m.URL() + "/authenticate?code=never-issued&state=" + url.QueryEscape(to.Query().Get("state")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	_, body := get(t, m.metricsURL)
+	for _, want := range []string{
+		`mfaportal_zitadel_call_duration_seconds_count{endpoint="oidc.discovery",error_id="",status="200"} 1`,
+		`mfaportal_zitadel_call_duration_seconds_count{endpoint="user.v2.get",error_id="",status="200"}`,
+		`mfaportal_zitadel_call_duration_seconds_count{endpoint="oidc.token",error_id="",status="400"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("missing %s in\n%s", want, body)
+		}
+	}
 }

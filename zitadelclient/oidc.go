@@ -41,6 +41,11 @@ type LoginConfig struct {
 	PostLogoutRedirectURI string
 	Scopes                []string     // nil means DefaultScopes
 	HTTPClient            *http.Client // for discovery, token and userinfo calls
+	// Observe, when set, is told about every call to the OIDC endpoints,
+	// as Config.Observe is about API calls: "oidc.token", "oidc.userinfo",
+	// "oidc.discovery", "oidc.keys" (or "oidc.other"), the HTTP status (0
+	// and IDUnreachable when ZITADEL was not reached) and how long it took.
+	Observe func(endpoint string, status int, errorID string, d time.Duration)
 }
 
 // Login signs users in with authorization code + PKCE (S256), using
@@ -62,14 +67,65 @@ func NewLogin(ctx context.Context, cfg LoginConfig) (*Login, error) {
 		cfg.Scopes = DefaultScopes
 	}
 	opts := []rp.Option{}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, rp.WithHTTPClient(cfg.HTTPClient))
+	hc := cfg.HTTPClient
+	if cfg.Observe != nil {
+		c := http.Client{}
+		if hc != nil {
+			c = *hc
+		}
+		next := c.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		c.Transport = observed{next: next, observe: cfg.Observe}
+		hc = &c
+	}
+	if hc != nil {
+		opts = append(opts, rp.WithHTTPClient(hc))
 	}
 	party, err := rp.NewRelyingPartyOIDC(ctx, strings.TrimRight(cfg.Issuer, "/"), cfg.ClientID, cfg.ClientSecret, cfg.RedirectURI, cfg.Scopes, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("zitadelclient: OIDC discovery at %s: %w", cfg.Issuer, err)
 	}
+	if cfg.ClientSecret == "" {
+		// A public (PKCE) application names itself in the form (RFC 6749
+		// 2.3, 3.2.1); oauth2's auto-detection would try a Basic header
+		// first and ask ZITADEL twice about every code it refuses.
+		party.OAuthConfig().Endpoint.AuthStyle = oauth2.AuthStyleInParams
+	}
 	return &Login{rp: party, cfg: cfg}, nil
+}
+
+// observed times the relying party's calls for LoginConfig.Observe.
+type observed struct {
+	next    http.RoundTripper
+	observe func(endpoint string, status int, errorID string, d time.Duration)
+}
+
+func (o observed) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := o.next.RoundTrip(r)
+	status, id := 0, IDUnreachable
+	if err == nil {
+		status, id = resp.StatusCode, ""
+	}
+	o.observe(oidcEndpoint(r.URL.Path), status, id, time.Since(start))
+	return resp, err
+}
+
+// oidcEndpoint names a path of ZITADEL's OIDC endpoints, a bounded label.
+func oidcEndpoint(path string) string {
+	switch path {
+	case "/oauth/v2/token":
+		return "oidc.token"
+	case "/oidc/v1/userinfo":
+		return "oidc.userinfo"
+	case "/.well-known/openid-configuration":
+		return "oidc.discovery"
+	case "/oauth/v2/keys":
+		return "oidc.keys"
+	}
+	return "oidc.other"
 }
 
 // AuthURL is where /login sends the browser: the authorize endpoint with

@@ -1,5 +1,5 @@
-// Package metrics keeps mfaportal's request and Stytch-call latency
-// histograms, with the Go runtime and process metrics, in a Prometheus
+// Package metrics keeps mfaportal's request, Stytch-call and ZITADEL-call
+// latency histograms, with the Go runtime and process metrics, in a Prometheus
 // registry of its own (not the global default, so tests and embedders get
 // a clean one each).
 package metrics
@@ -23,6 +23,7 @@ type Registry struct {
 	reg      *prometheus.Registry
 	requests *prometheus.HistogramVec
 	stytch   *prometheus.HistogramVec
+	zitadel  *prometheus.HistogramVec
 	refusals *prometheus.CounterVec
 }
 
@@ -40,6 +41,11 @@ func New() *Registry {
 			Help:    `Calls to Stytch, by endpoint, status and error type ("" on success).`,
 			Buckets: buckets,
 		}, []string{"endpoint", "status", "error_type"}),
+		zitadel: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "mfaportal_zitadel_call_duration_seconds",
+			Help:    `Calls to ZITADEL (API and OIDC), by endpoint, status and error id ("" on success).`,
+			Buckets: buckets,
+		}, []string{"endpoint", "status", "error_id"}),
 		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mfaportal_limit_refusals_total",
 			Help: "Actions refused because an abuse limit was reached, by limit.",
@@ -48,6 +54,7 @@ func New() *Registry {
 	r.reg.MustRegister(
 		r.requests,
 		r.stytch,
+		r.zitadel,
 		r.refusals,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -65,6 +72,13 @@ func (r *Registry) ObserveRequest(route, method string, status int, d time.Durat
 // client and error types from Stytch's documented set, so both are bounded.
 func (r *Registry) ObserveStytch(endpoint string, status int, errorType string, d time.Duration) {
 	r.stytch.WithLabelValues(endpoint, strconv.Itoa(status), errorType).Observe(d.Seconds())
+}
+
+// ObserveZitadel records one call to ZITADEL. Endpoint names come from
+// our client; error ids are ZITADEL's own (such as "COMMAND-Ad3g2"),
+// a set fixed by its code.
+func (r *Registry) ObserveZitadel(endpoint string, status int, errorID string, d time.Duration) {
+	r.zitadel.WithLabelValues(endpoint, strconv.Itoa(status), errorID).Observe(d.Seconds())
 }
 
 // ObserveRefusal counts one action an abuse limit refused; limit names
