@@ -139,6 +139,50 @@ func TestPagesHaveNoEnglishInOtherLanguages(t *testing.T) {
 	}
 }
 
+// TestZITADELPagesHaveNoEnglishInOtherLanguages walks the page states
+// only ZITADEL has (a number changed in place, codes on and off without
+// a code, its admin pages) in each language but English.
+func TestZITADELPagesHaveNoEnglishInOtherLanguages(t *testing.T) {
+	english := englishSentences(t)
+	for _, l := range locale.Languages()[1:] {
+		t.Run(l.Lang(), func(t *testing.T) {
+			be := zitadelBackend(t)
+			check := func(name string, p *page) {
+				t.Helper()
+				if lang, _ := p.doc.Find("html").Attr("lang"); lang != l.Lang() {
+					t.Errorf("%s: <html lang=%q>", name, lang)
+				}
+				seen := visible(p)
+				for _, s := range english {
+					if strings.Contains(seen, s) {
+						t.Errorf("%s (%d): English %q on the %s page", name, p.status, s, l.Lang())
+					}
+				}
+			}
+			b := be.e.browser()
+			b.speak(l.Lang())
+			check("settings, no method", be.login(b, be.member))
+			check("enroll phone form", b.get("/enroll"))
+			check("code entry", b.follow(b.post("/enroll", url.Values{"region": {"US"}, "number": {"201 555 0177"}})))
+			check("wrong code", b.post("/verify", url.Values{"code": {"WRONG1"}}))
+			check("settings, codes on", b.follow(b.post("/verify", url.Values{"code": {be.code("+12015550177")}})))
+			check("replace", b.get("/replace"))
+			check("new number's code", b.follow(b.post("/replace/phone", url.Values{"region": {"US"}, "number": {"201 555 0188"}})))
+			check("settings, new number confirmed", b.follow(b.post("/verify", url.Values{"code": {be.code("+12015550188")}})))
+			check("confirm unenroll", b.get("/unenroll"))
+			check("settings, codes off", b.follow(b.post("/unenroll", nil)))
+
+			admin := be.e.browser()
+			admin.speak(l.Lang())
+			be.login(admin, be.admin)
+			check("admin list", admin.get("/admin"))
+			check("admin member", admin.get("/admin/members/"+be.enrolled.id))
+			check("admin reset", admin.get("/admin/members/"+be.enrolled.id+"/reset"))
+			check("admin reset done", admin.follow(admin.post("/admin/members/"+be.enrolled.id+"/reset", url.Values{})))
+		})
+	}
+}
+
 // getWith fetches path with an Accept-Language header.
 func (b *browser) getWith(path, acceptLanguage string) *page {
 	b.e.t.Helper()
