@@ -71,7 +71,6 @@ func focusHere(errs Errors, field, mainField string) bool {
 // error summary's links.
 func fieldID(field string) string { return "f-" + strings.ReplaceAll(field, "_", "-") }
 
-func itoa(n int) string     { return strconv.Itoa(n) }
 func i64toa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // orDefault is s, or def when s is empty.
