@@ -116,6 +116,22 @@ func pageStates(t *testing.T, e *env, lang string, check func(name string, p *pa
 	check("429 too many e-mails", p)
 }
 
+// inLanguage checks a page for <html lang=lang> and no English sentence.
+func inLanguage(t *testing.T, lang string, english []string) func(name string, p *page) {
+	return func(name string, p *page) {
+		t.Helper()
+		if got, _ := p.doc.Find("html").Attr("lang"); got != lang {
+			t.Errorf("%s: <html lang=%q>", name, got)
+		}
+		seen := visible(p)
+		for _, s := range english {
+			if strings.Contains(seen, s) {
+				t.Errorf("%s (%d): English %q on the %s page", name, p.status, s, lang)
+			}
+		}
+	}
+}
+
 // TestPagesHaveNoEnglishInOtherLanguages renders every page state above
 // in each language but English and looks for English sentences.
 func TestPagesHaveNoEnglishInOtherLanguages(t *testing.T) {
@@ -123,18 +139,7 @@ func TestPagesHaveNoEnglishInOtherLanguages(t *testing.T) {
 	for _, l := range locale.Languages()[1:] {
 		t.Run(l.Lang(), func(t *testing.T) {
 			e := newEnv(t, func(o *handlers.Options) { o.Limits.LoginPerEmail = handlers.Rate{N: 2, Per: time.Hour} })
-			pageStates(t, e, l.Lang(), func(name string, p *page) {
-				t.Helper()
-				if lang, _ := p.doc.Find("html").Attr("lang"); lang != l.Lang() {
-					t.Errorf("%s: <html lang=%q>", name, lang)
-				}
-				seen := visible(p)
-				for _, s := range english {
-					if strings.Contains(seen, s) {
-						t.Errorf("%s (%d): English %q on the %s page", name, p.status, s, l.Lang())
-					}
-				}
-			})
+			pageStates(t, e, l.Lang(), inLanguage(t, l.Lang(), english))
 		})
 	}
 }
@@ -147,18 +152,7 @@ func TestZITADELPagesHaveNoEnglishInOtherLanguages(t *testing.T) {
 	for _, l := range locale.Languages()[1:] {
 		t.Run(l.Lang(), func(t *testing.T) {
 			be := zitadelBackend(t)
-			check := func(name string, p *page) {
-				t.Helper()
-				if lang, _ := p.doc.Find("html").Attr("lang"); lang != l.Lang() {
-					t.Errorf("%s: <html lang=%q>", name, lang)
-				}
-				seen := visible(p)
-				for _, s := range english {
-					if strings.Contains(seen, s) {
-						t.Errorf("%s (%d): English %q on the %s page", name, p.status, s, l.Lang())
-					}
-				}
-			}
+			check := inLanguage(t, l.Lang(), english)
 			b := be.e.browser()
 			b.speak(l.Lang())
 			check("settings, no method", be.login(b, be.member))
