@@ -4,7 +4,9 @@ import "net/http"
 
 // A user's state (zitadel.user.v2.UserState). The emulator's users are
 // created active; the v2 user service's deactivate, reactivate, lock and
-// unlock move them, with the preconditions of ZITADEL's user commands.
+// unlock move them, with the preconditions, ids and order of checks of
+// ZITADEL's *UserV2 commands (command/user_v2.go): the state first, then
+// the permission.
 const (
 	userStateActive   = "USER_STATE_ACTIVE"
 	userStateInactive = "USER_STATE_INACTIVE"
@@ -13,15 +15,15 @@ const (
 )
 
 var (
-	errCantDeactivateInitial = zerr(codeNotFound, "COMMAND-ke0fw", "Errors.User.CantDeactivateInitial")
-	errAlreadyInactive       = zerr(codeFailedPrecondition, "COMMAND-5M0sf", "Errors.User.AlreadyInactive")
-	errNotInactive           = zerr(codeFailedPrecondition, "COMMAND-6M0sf", "Errors.User.NotInactive")
-	errNotActiveOrInitial    = zerr(codeFailedPrecondition, "COMMAND-3NN8v", "Errors.User.ShouldBeActiveOrInitial")
-	errNotLocked             = zerr(codeFailedPrecondition, "COMMAND-4M0ds", "Errors.User.NotLocked")
+	errCantDeactivateInitial = zerr(codeFailedPrecondition, "COMMAND-gvx4kct9r2", "User in initial state can't be deactivated")
+	errAlreadyInactive       = zerr(codeFailedPrecondition, "COMMAND-5gunjw0cd7", "User is already inactive")
+	errNotInactive           = zerr(codeFailedPrecondition, "COMMAND-s5qqcz97hf", "User is not inactive")
+	errNotActiveOrInitial    = zerr(codeFailedPrecondition, "COMMAND-lgws8wtsqf", "User should be active or initial")
+	errNotLocked             = zerr(codeFailedPrecondition, "COMMAND-olb9vb0oca", "User is not locked")
 )
 
-// stateChange is one of the four commands: the state it leads to and the
-// error for a user it cannot apply to ("" when it can).
+// stateChange is one of the four commands: the state it leads to, or the
+// error for a user in a state it does not apply to.
 type stateChange func(state string) (string, *apiError)
 
 func deactivate(s string) (string, *apiError) {
@@ -57,22 +59,31 @@ func unlock(s string) (string, *apiError) {
 
 // changeState serves POST /v2/users/{userId}/deactivate (and reactivate,
 // lock, unlock): user.write in the user's organization, or the user
-// themselves, as ZITADEL's update-user permission check allows.
+// themselves, as ZITADEL's update-user permission check allows. A user
+// who can no longer log in loses their tokens, as ZITADEL's token
+// projection deletes them on the locked and deactivated events.
 func (e *Emulator) changeState(change stateChange) func(*http.Request, *user, *empty) (any, *apiError) {
 	return func(r *http.Request, caller *user, _ *empty) (any, *apiError) {
 		u, err := e.target(r, errUserNotFound)
+		if err != nil {
+			return nil, err
+		}
+		next, err := change(u.state)
 		if err == nil {
 			err = selfOr(caller, u, permUserWrite)
 		}
 		if err != nil {
 			return nil, err
 		}
-		next, err := change(u.state)
-		if err != nil {
-			return nil, err
-		}
 		u.state = next
 		u.touch(e.Now())
+		if !u.canLogIn() {
+			for k, t := range e.tokens {
+				if t.userID == u.ID {
+					delete(e.tokens, k)
+				}
+			}
+		}
 		return detailsResponse{Details: u.details()}, nil
 	}
 }

@@ -7,8 +7,8 @@ import (
 
 // An owner deactivates, reactivates, locks and unlocks a member with
 // ZITADEL's preconditions; GET /v2/users shows the state; another
-// organization's owner cannot. (identity/zitadel's tests log in as a
-// deactivated user.)
+// organization's owner cannot; locking or deactivating ends the user's
+// tokens. (identity/zitadel's tests try to log in as a locked user.)
 func TestUserStates(t *testing.T) {
 	e := newEnv(t)
 	owner, other := e.token(e.demo.Owner), e.token(e.demo.OtherOwner)
@@ -22,15 +22,18 @@ func TestUserStates(t *testing.T) {
 		t.Fatalf("seeded state %s", s)
 	}
 	wantError(t, e.call(http.MethodPost, path+"/deactivate", other, "{}"), http.StatusNotFound, "AUTHZ-cdgFk")
-	wantError(t, e.call(http.MethodPost, path+"/reactivate", owner, "{}"), http.StatusBadRequest, "COMMAND-6M0sf")
-	wantError(t, e.call(http.MethodPost, path+"/unlock", owner, "{}"), http.StatusBadRequest, "COMMAND-4M0ds")
+	wantError(t, e.call(http.MethodPost, path+"/reactivate", owner, "{}"), http.StatusBadRequest, "COMMAND-s5qqcz97hf")
+	wantError(t, e.call(http.MethodPost, path+"/unlock", owner, "{}"), http.StatusBadRequest, "COMMAND-olb9vb0oca")
 
+	own := e.token(e.demo.Member)
+	wantOK(t, e.call(http.MethodGet, path, own, ""))
 	wantOK(t, e.call(http.MethodPost, path+"/deactivate", owner, "{}"))
+	wantError(t, e.call(http.MethodGet, path, own, ""), http.StatusUnauthorized, "AUTH-7fs1e")
 	if s := state(); s != "USER_STATE_INACTIVE" {
 		t.Fatalf("after deactivate: %s", s)
 	}
-	wantError(t, e.call(http.MethodPost, path+"/deactivate", owner, "{}"), http.StatusBadRequest, "COMMAND-5M0sf")
-	wantError(t, e.call(http.MethodPost, path+"/lock", owner, "{}"), http.StatusBadRequest, "COMMAND-3NN8v")
+	wantError(t, e.call(http.MethodPost, path+"/deactivate", owner, "{}"), http.StatusBadRequest, "COMMAND-5gunjw0cd7")
+	wantError(t, e.call(http.MethodPost, path+"/lock", owner, "{}"), http.StatusBadRequest, "COMMAND-lgws8wtsqf")
 	wantOK(t, e.call(http.MethodPost, path+"/reactivate", owner, "{}"))
 
 	wantOK(t, e.call(http.MethodPost, path+"/lock", owner, "{}"))
