@@ -44,7 +44,8 @@ type LoginConfig struct {
 	// Observe, when set, is told about every call to the OIDC endpoints,
 	// as Config.Observe is about API calls: "oidc.token", "oidc.userinfo",
 	// "oidc.discovery", "oidc.keys" (or "oidc.other"), the HTTP status (0
-	// and IDUnreachable when ZITADEL was not reached) and how long it took.
+	// and IDUnreachable when ZITADEL was not reached, else no error id:
+	// OAuth errors have none) and how long until the answer's headers.
 	Observe func(endpoint string, status int, errorID string, d time.Duration)
 }
 
@@ -69,7 +70,7 @@ func NewLogin(ctx context.Context, cfg LoginConfig) (*Login, error) {
 	opts := []rp.Option{}
 	hc := cfg.HTTPClient
 	if cfg.Observe != nil {
-		c := http.Client{}
+		c := http.Client{Timeout: DefaultTimeout}
 		if hc != nil {
 			c = *hc
 		}
@@ -83,15 +84,15 @@ func NewLogin(ctx context.Context, cfg LoginConfig) (*Login, error) {
 	if hc != nil {
 		opts = append(opts, rp.WithHTTPClient(hc))
 	}
-	party, err := rp.NewRelyingPartyOIDC(ctx, strings.TrimRight(cfg.Issuer, "/"), cfg.ClientID, cfg.ClientSecret, cfg.RedirectURI, cfg.Scopes, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("zitadelclient: OIDC discovery at %s: %w", cfg.Issuer, err)
-	}
 	if cfg.ClientSecret == "" {
 		// A public (PKCE) application names itself in the form (RFC 6749
 		// 2.3, 3.2.1); oauth2's auto-detection would try a Basic header
 		// first and ask ZITADEL twice about every code it refuses.
-		party.OAuthConfig().Endpoint.AuthStyle = oauth2.AuthStyleInParams
+		opts = append(opts, rp.WithAuthStyle(oauth2.AuthStyleInParams))
+	}
+	party, err := rp.NewRelyingPartyOIDC(ctx, strings.TrimRight(cfg.Issuer, "/"), cfg.ClientID, cfg.ClientSecret, cfg.RedirectURI, cfg.Scopes, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("zitadelclient: OIDC discovery at %s: %w", cfg.Issuer, err)
 	}
 	return &Login{rp: party, cfg: cfg}, nil
 }

@@ -59,13 +59,13 @@ type Localizer struct {
 	// demo banner and every tx slot are such calls, and go-i18n's template
 	// run for each (1–1.5 µs) was the larger part of rendering a header.
 	// The keys are message ids and argument names, both from our code.
-	shapes sync.Map // id + names → string
+	shapes sync.Map // shapeKey → string
 }
 
 var localizers = sync.OnceValue(func() map[string]*Localizer {
 	bundle, err := loadBundle()
 	if err != nil {
-		panic(err) // the catalogs are embedded: TestCatalogs sees this first
+		panic(err) // the catalogs are embedded: the package's tests see this first
 	}
 	m := make(map[string]*Localizer, len(Supported))
 	for _, t := range Supported {
@@ -203,25 +203,33 @@ func (l *Localizer) T(id string, kv ...any) string {
 	return l.localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: pairs(kv)})
 }
 
-// Argument marks: private-use characters no catalog contains (TestCatalogs).
+// Argument marks: private-use characters no catalog contains
+// (TestShapesMatchGoI18n checks).
 const argOpen, argClose = "\uE002", "\uE003"
 
+// shapeKey names a shape: the message and its arguments' names.
+type shapeKey struct {
+	id    string
+	names [4]string
+}
+
 // fromShape is T from the cached shape of the message, when kv is string
-// names with string values; ok is false otherwise.
+// names with string values; ok is false otherwise. A shape is right only
+// while messages use their arguments as {{.Name}} alone, never in {{if}}
+// or a function: TestMessagesOnlyPrintArguments keeps the catalogs so.
 func (l *Localizer) fromShape(id string, kv []any) (string, bool) {
 	if len(kv)%2 != 0 || len(kv) > 8 {
 		return "", false
 	}
 	var vals [4]string
-	key := id
+	key := shapeKey{id: id}
 	for i := 0; i < len(kv); i += 2 {
 		name, ok1 := kv[i].(string)
 		val, ok2 := kv[i+1].(string)
 		if !ok1 || !ok2 {
 			return "", false
 		}
-		key += "\x00" + name
-		vals[i/2] = val
+		key.names[i/2], vals[i/2] = name, val
 	}
 	shape, ok := l.shapes.Load(key)
 	if !ok {

@@ -43,7 +43,7 @@ func New() *Registry {
 		}, []string{"endpoint", "status", "error_type"}),
 		zitadel: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "mfaportal_zitadel_call_duration_seconds",
-			Help:    `Calls to ZITADEL (API and OIDC), by endpoint, status and error id ("" on success).`,
+			Help:    `Calls to ZITADEL (API and OIDC), by endpoint, status and ZITADEL's error id ("" on success and for OIDC endpoints).`,
 			Buckets: buckets,
 		}, []string{"endpoint", "status", "error_id"}),
 		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -75,8 +75,8 @@ func (r *Registry) ObserveStytch(endpoint string, status int, errorType string, 
 }
 
 // ObserveZitadel records one call to ZITADEL. Endpoint names come from
-// our client; error ids are ZITADEL's own (such as "COMMAND-Ad3g2"),
-// a set fixed by its code.
+// our client; error ids are ZITADEL's own (such as "COMMAND-Ad3g2"), a
+// set fixed by its code, or the client's (CLIENT-unreachable, …).
 func (r *Registry) ObserveZitadel(endpoint string, status int, errorID string, d time.Duration) {
 	r.zitadel.WithLabelValues(endpoint, strconv.Itoa(status), errorID).Observe(d.Seconds())
 }
