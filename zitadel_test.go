@@ -257,15 +257,7 @@ func waitForSetting(t *testing.T, out *syncBuffer, prefix string) string {
 // With METRICS_ADDR, ZITADEL's calls are timed as Stytch's are: the
 // login's discovery at start and the API calls, by endpoint.
 func TestZitadelMetrics(t *testing.T) {
-	cfg, err := LoadConfig(mapEnv(map[string]string{"ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0", "IDENTITY_BACKEND": "zitadel"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &Main{Config: cfg, Logger: logging.New(io.Discard, cfg.LogFormat, cfg.LogLevel)}
-	if err := m.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openDemo(t, map[string]string{"ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0", "IDENTITY_BACKEND": "zitadel"})
 	// A login coming back with a code ZITADEL never issued: one token call,
 	// refused (a public client's id goes in the form, so no second try
 	// with a Basic header).
