@@ -21,8 +21,8 @@ import (
 // zitadelOptions are the app's options that come from ZITADEL: the backend
 // on the instance at ZITADEL_URL or, without it, on the built-in emulator
 // started here, with the emulator's clock and dev mode; its calls are
-// reported to reg, if any. The login's
-// discovery is read now, so a ZITADEL that does not answer stops the start.
+// reported to reg, if any. The login's discovery is read now, so a
+// ZITADEL that does not answer stops the start.
 func (m *Main) zitadelOptions(reg *metrics.Registry) (handlers.Options, string, error) {
 	cfg := m.Config
 	timeout := cmp.Or(cfg.ZitadelTimeout, zitadelclient.DefaultTimeout)
