@@ -67,9 +67,9 @@ func (e *env) login(loginName string) (identity.Caller, identity.Session) {
 	return identity.Caller{OrganizationID: s.Member.OrganizationID, MemberID: s.Member.ID, Credentials: s.Credentials}, s
 }
 
-// code is the authorization code the browser brings back after
-// loginName logs in on the emulator's page.
-func (e *env) code(loginName string) string {
+// signIn starts a login and picks loginName on the emulator's page; the
+// answer is the page's, with its body read.
+func (e *env) signIn(loginName string) (*http.Response, string) {
 	e.t.Helper()
 	resp, err := e.browser.Get(e.b.LoginURL("st4te", "verifier-verifier-verifier-verifier-verifier"))
 	if err != nil {
@@ -82,7 +82,16 @@ func (e *env) code(loginName string) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	return resp, string(page)
+}
+
+// code is the authorization code the browser brings back after
+// loginName logs in on the emulator's page.
+func (e *env) code(loginName string) string {
+	e.t.Helper()
+	resp, _ := e.signIn(loginName)
 	back, err := resp.Location()
 	if err != nil || back.Query().Get("state") != "st4te" {
 		e.t.Fatalf("login came back to %v (%v)", back, err)
@@ -261,19 +270,7 @@ func TestUserStatesThroughZITADEL(t *testing.T) {
 		}
 	}
 
-	resp, err := e.browser.Get(e.b.LoginURL("st4te", "verifier-verifier-verifier-verifier-verifier"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	form := url.Values{"authRequestID": {resp.Request.URL.Query().Get("authRequestID")}, "loginName": {"max@acme.localhost"}}
-	resp, err = e.browser.PostForm(e.srv.URL+zitadelemu.LoginPath, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(page), "locked") {
+	if resp, page := e.signIn("max@acme.localhost"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "locked") {
 		t.Fatalf("a locked user logging in: %d %s", resp.StatusCode, page)
 	}
 }
